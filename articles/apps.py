@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = "Newsroom"
+
+    def ready(self):
+        from PIL import Image
+        from django.conf import settings
+
+        # Pillow refuses (with an error) anything over twice this; our validator
+        # refuses anything over it, so a bomb never reaches a decoder.
+        Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_IMAGE_MAX_PIXELS

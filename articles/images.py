@@ -1,0 +1,132 @@
+"""Checking uploaded images and making the renditions the reader site serves.
+
+Uploads are opened with Pillow before anything is stored: a file that is not
+a real JPEG, PNG, WebP or GIF, that is too large on disk or in pixels, or that
+would decompress into a bomb is refused with a message an editor understands.
+Renditions (a few widths for `srcset`, each in the original format and WebP)
+are made once, when the image is saved, never during a reader's request.
+"""
+
+import hashlib
+import io
+import posixpath
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def validate_image(file) -> None:
+    """Refuse anything but a real, reasonably sized raster image."""
+    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
+    max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            "This file is %(size)s; images may be at most %(max)s.",
+            code="image_too_large",
+            params={"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                image_format = image.format
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        "This image is %(width)s×%(height)s pixels; the limit is "
+                        "%(max)s megapixels.",
+                        code="image_too_many_pixels",
+                        params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+                    )
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            "This image would expand to too many pixels to process safely.",
+            code="image_bomb",
+        ) from None
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            "Upload a valid image (JPEG, PNG, WebP or GIF). This file is not one, or it is damaged.",
+            code="invalid_image",
+        ) from None
+    finally:
+        file.seek(position)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            "%(format)s images are not accepted; upload a JPEG, PNG, WebP or GIF.",
+            code="image_format",
+            params={"format": image_format or "This kind of"},
+        )
+    if min(width, height) < settings.NEWSROOM_IMAGE_MIN_SIDE:
+        raise ValidationError(
+            "This image is only %(width)s×%(height)s pixels; it is too small to use.",
+            code="image_too_small",
+            params={"width": width, "height": height},
+        )
+
+
+def make_renditions(field_file, widths=None) -> list[dict]:
+    """Write resized copies of `field_file` and return their description.
+
+    Each entry is {"width", "height", "format", "name"}; `name` is a path in
+    the default storage. Widths wider than the original are skipped, and the
+    original width is always included so the largest rendition is never
+    upscaled.
+    """
+    widths = widths or settings.NEWSROOM_RENDITION_WIDTHS
+    field_file.open("rb")
+    try:
+        data = field_file.read()
+    finally:
+        field_file.close()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    with Image.open(io.BytesIO(data)) as source:
+        source_format = source.format
+        image = ImageOps.exif_transpose(source)
+        image.load()
+    original_ext = ALLOWED_FORMATS.get(source_format, "jpg")
+    original_format = source_format if source_format in ("JPEG", "PNG", "WEBP") else "PNG"
+    if original_format == "PNG":
+        original_ext = "png"
+    stem = posixpath.splitext(posixpath.basename(field_file.name))[0][:40]
+    folder = f"renditions/{digest[:2]}/{digest}"
+    targets = sorted({w for w in widths if w < image.width} | {image.width})
+    renditions = []
+    for width in targets:
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+        for fmt, ext in ((original_format, original_ext), ("WEBP", "webp")):
+            if fmt == "WEBP" and ext == original_ext and renditions and renditions[-1]["width"] == width:
+                continue  # a WebP original needs only one copy
+            name = f"{folder}/{stem}-{width}.{ext}"
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(_encode(resized, fmt)))
+            renditions.append({"width": width, "height": height, "format": fmt.lower(), "name": name})
+    return renditions
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("LA", "P") else "RGB")
+        image.save(buffer, "WEBP", quality=80, method=4)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

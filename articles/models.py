@@ -1,0 +1,279 @@
+"""The newsroom's content: sources, sections, authors, stories and corrections."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .images import make_renditions, validate_image
+from .sanitize import sanitize_html
+
+
+class Source(models.Model):
+    """Who first published a syndicated story."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    homepage = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    attribution = models.CharField(
+        max_length=200,
+        help_text="The line shown at the end of its stories, for example “– The Star Online”.",
+    )
+    terms = models.TextField(
+        "licence or terms", blank=True, help_text="The licence or agreement we republish under."
+    )
+    canonical_to_original = models.BooleanField(
+        "point rel=canonical at the original",
+        default=False,
+        help_text="Search engines are told the original is the authoritative copy.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Section(models.Model):
+    """A desk of the newsroom; every published story belongs to one."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    name = models.CharField("display name", max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image])
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tags through a real foreign key, so tag queries use plain joins and indexes."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories a reader may see: published, and their time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published stories whose time has not come yet; they appear by themselves."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the story’s address."
+    )
+    standfirst = models.TextField(
+        blank=True, max_length=600, help_text="The one or two sentences under the headline."
+    )
+    body = models.TextField(blank=True)
+
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=150, blank=True)
+
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    original_url = models.URLField(
+        "original URL", max_length=500, blank=True, help_text="Where the source published it."
+    )
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A published story with a future time is scheduled; it appears at that time.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    comments_open = models.BooleanField(default=True)
+    is_featured = models.BooleanField("featured", default=False)
+    is_breaking = models.BooleanField("breaking news", default=False)
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="For search engines; the standfirst when empty."
+    )
+    social_image = models.ImageField(
+        upload_to="social/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        help_text="Shown when the story is shared; the lead image when empty.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
+
+    def __str__(self):
+        return self.headline
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_lead_image = self.lead_image.name if "lead_image" in self.__dict__ else None
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError({"lead_image_alt": "Describe the image for readers who cannot see it."})
+        if self.original_url and not self.source_id:
+            raise ValidationError({"source": "Choose the source the original URL belongs to."})
+
+    def publication_problems(self) -> list[str]:
+        """What stops this story from going public, in an editor's words."""
+        problems = []
+        if not self.headline.strip():
+            problems.append("it has no headline")
+        if not self.body.strip():
+            problems.append("it has no body")
+        if not self.section_id:
+            problems.append("it has no section")
+        if self.lead_image and not self.lead_image_alt.strip():
+            problems.append("its lead image has no alt text")
+        return problems
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        image_changed = bool(self.lead_image) and self.lead_image.name != self._saved_lead_image
+        if not self.lead_image:
+            self.lead_image_renditions = []
+        super().save(*args, **kwargs)
+        if image_changed:
+            self.lead_image_renditions = make_renditions(self.lead_image)
+            Article.objects.filter(pk=self.pk).update(lead_image_renditions=self.lead_image_renditions)
+        self._saved_lead_image = self.lead_image.name
+
+
+class Byline(models.Model):
+    """An author on a story, in the order the byline names them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Correction(models.Model):
+    """A dated note an editor adds when a published story was wrong."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(help_text="What was wrong and what is right now.")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self):
+        return f"Correction of {self.corrected_at:%Y-%m-%d} to {self.article}"
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
+    """A slug for `text` that no other row of `model` uses yet."""
+    base = slugify(text)[: max_length - 5].strip("-") or "story"
+    candidate, n = base, 2
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while others.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
