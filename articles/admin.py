@@ -114,6 +114,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = ["headline", "section", "state", "published_at", "byline", "source", "preview_link"]
     list_filter = [StatusFilter, "section", "source", "tags", "authors", "published_at"]
     list_select_related = ["section", "source"]
@@ -176,12 +177,6 @@ class ArticleAdmin(VersionAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "schedule_at"]})
             for name, options in fieldsets
         ]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not services.can_publish(request.user):
-            actions = {name: a for name, a in actions.items() if name == "submit_for_review"}
-        return actions
 
     # --- list columns --------------------------------------------------------------
 

@@ -21,8 +21,14 @@ EDITOR_CONFIG = {
         "Blockquote": True,
         "HorizontalRule": True,
         "HardBreak": True,
+        "Paragraph": True,
+        "Document": True,
+        "Text": True,
         "Link": {"enableTarget": False},
         "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
         "History": True,
     }
 }
