@@ -28,7 +28,11 @@ class StoryCountMixin:
     story_relation = "articles"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count(self.story_relation, distinct=True))
+        queryset = (
+            super().get_queryset(request).annotate(story_count=Count(self.story_relation, distinct=True))
+        )
+        # A grouped query ignores Meta.ordering; keep lists and autocompletes ordered.
+        return queryset.order_by(*(self.ordering or self.model._meta.ordering or ["pk"]))
 
     @admin.display(description="stories", ordering="story_count")
     def stories(self, obj):
@@ -134,7 +138,19 @@ class ArticleAdmin(VersionAdmin):
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
         ),
         ("Syndication", {"fields": ["source", "original_url"], "classes": ["collapse"]}),
-        ("Publishing", {"fields": ["state", "published_at", "schedule_at", "updated_at", "preview_link", *EDITORIAL_FIELDS]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "state",
+                    "published_at",
+                    "schedule_at",
+                    "updated_at",
+                    "preview_link",
+                    *EDITORIAL_FIELDS,
+                ]
+            },
+        ),
         ("Search and sharing", {"fields": ["meta_description", "social_image"], "classes": ["collapse"]}),
     ]
 
@@ -159,8 +175,10 @@ class ArticleAdmin(VersionAdmin):
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or services.can_publish(request.user) or (
-            obj.created_by_id == request.user.pk and obj.status == Status.DRAFT
+        return (
+            obj is None
+            or services.can_publish(request.user)
+            or (obj.created_by_id == request.user.pk and obj.status == Status.DRAFT)
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -253,7 +271,9 @@ class ArticleAdmin(VersionAdmin):
 
     @staticmethod
     def _schedule_time(request):
-        form = ScheduleForm({"at_0": request.POST.get("schedule_at_0", ""), "at_1": request.POST.get("schedule_at_1", "")})
+        form = ScheduleForm(
+            {"at_0": request.POST.get("schedule_at_0", ""), "at_1": request.POST.get("schedule_at_1", "")}
+        )
         if not form.is_valid():
             raise ValidationError("the story was not scheduled: enter a date and time under “Schedule for”.")
         return form.cleaned_data["at"]

@@ -6,8 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from PIL import Image
         from django.conf import settings
+        from PIL import Image
 
         # Pillow refuses (with an error) anything over twice this; our validator
         # refuses anything over it, so a bomb never reaches a decoder.

@@ -102,9 +102,7 @@ class Article(models.Model):
         ARCHIVED = "archived", "Archived"
 
     headline = models.CharField(max_length=200)
-    slug = models.SlugField(
-        max_length=200, unique=True, help_text="The last part of the story’s address."
-    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="The last part of the story’s address.")
     standfirst = models.TextField(
         blank=True, max_length=600, help_text="The one or two sentences under the headline."
     )
@@ -186,6 +184,21 @@ class Article(models.Model):
         super().__init__(*args, **kwargs)
         self._saved_lead_image = self.lead_image.name if "lead_image" in self.__dict__ else None
 
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        image_changed = bool(self.lead_image) and (
+            not self.lead_image._committed or self.lead_image.name != self._saved_lead_image
+        )
+        if not self.lead_image:
+            self.lead_image_renditions = []
+        super().save(*args, **kwargs)
+        if image_changed:
+            self.lead_image_renditions = make_renditions(self.lead_image)
+            Article.objects.filter(pk=self.pk).update(lead_image_renditions=self.lead_image_renditions)
+        self._saved_lead_image = self.lead_image.name
+
     def get_absolute_url(self):
         return reverse("articles:preview", args=[self.pk])
 
@@ -224,19 +237,6 @@ class Article(models.Model):
             problems.append("its lead image has no alt text")
         return problems
 
-    def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        if not self.slug:
-            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
-        image_changed = bool(self.lead_image) and self.lead_image.name != self._saved_lead_image
-        if not self.lead_image:
-            self.lead_image_renditions = []
-        super().save(*args, **kwargs)
-        if image_changed:
-            self.lead_image_renditions = make_renditions(self.lead_image)
-            Article.objects.filter(pk=self.pk).update(lead_image_renditions=self.lead_image_renditions)
-        self._saved_lead_image = self.lead_image.name
-
 
 class Byline(models.Model):
     """An author on a story, in the order the byline names them."""
@@ -247,9 +247,7 @@ class Byline(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")]
 
     def __str__(self):
         return f"{self.author} on {self.article}"

@@ -6,6 +6,8 @@ stored. Anything not listed is dropped: scripts, styles, event handlers,
 iframes, forms and every URL scheme but http, https and mailto.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = frozenset(
@@ -33,12 +35,26 @@ ALLOWED_ATTRIBUTES = {
 
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the schemes of href and src only; hold `cite` to the same rule."""
+    if attribute == "cite":
+        scheme = _SCHEME.match(_CONTROL.sub("", value).lower())
+        if scheme and scheme.group(1) not in ALLOWED_URL_SCHEMES:
+            return None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(ALLOWED_URL_SCHEMES),
     link_rel="noopener noreferrer",
     strip_comments=True,
+    attribute_filter=_filter_attribute,
 )
 
 

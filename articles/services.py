@@ -31,7 +31,9 @@ def _require_publisher(user) -> None:
 def _require_publishable(article: Article) -> None:
     problems = article.publication_problems()
     if problems:
-        raise ValidationError(f"“{article.headline or 'Untitled'}” cannot be published: {', '.join(problems)}.")
+        raise ValidationError(
+            f"“{article.headline or 'Untitled'}” cannot be published: {', '.join(problems)}."
+        )
 
 
 def _save(article: Article, *, by, comment: str, fields: list[str]) -> Article:
@@ -83,7 +85,9 @@ def article_schedule(*, article: Article, at: datetime, by) -> Article:
     article.status = Status.PUBLISHED
     article.published_at = at
     return _save(
-        article, by=by, comment=f"Scheduled for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}",
+        article,
+        by=by,
+        comment=f"Scheduled for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}",
         fields=["status", "published_at"],
     )
 

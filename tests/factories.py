@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, Section, Source
+from articles.roles import create_roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -23,6 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
+            if not Group.objects.filter(name=extracted).exists():
+                create_roles()  # a transactional test flushed the ones the migrations made
             self.groups.add(Group.objects.get(name=extracted))
 
 

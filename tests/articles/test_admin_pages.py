@@ -44,8 +44,12 @@ def test_article_list_and_change_pages_cost_a_fixed_number_of_queries(editor_cli
     article = Article.objects.filter(tags__isnull=False, authors__isnull=False).first()
     change = queries(editor_client, f"/admin/articles/article/{article.pk}/change/")
     assert change <= 25
-    for url in ("/admin/articles/section/", "/admin/articles/source/", "/admin/articles/author/",
-                "/admin/taggit/tag/"):
+    for url in (
+        "/admin/articles/section/",
+        "/admin/articles/source/",
+        "/admin/articles/author/",
+        "/admin/taggit/tag/",
+    ):
         assert queries(editor_client, url) <= 12, url
     assert queries(editor_client, "/admin/articles/article/?state=live&section__id__exact=1") <= large
 
@@ -57,8 +61,12 @@ def test_list_rows_show_authors_and_story_counts(editor_client):
     ArticleFactory.create_batch(3, authors=[author], section=section, source=source, tags=["LNG"])
     listing = editor_client.get("/admin/articles/article/").content.decode()
     assert "Nadia Rahim" in listing
-    for url in ("/admin/articles/author/", "/admin/articles/section/", "/admin/articles/source/",
-                "/admin/taggit/tag/"):
+    for url in (
+        "/admin/articles/author/",
+        "/admin/articles/section/",
+        "/admin/articles/source/",
+        "/admin/taggit/tag/",
+    ):
         page = editor_client.get(url).content.decode()
         assert '<td class="field-stories">3</td>' in page, url
 
@@ -98,8 +106,14 @@ def test_new_and_existing_tags_are_saved(editor_client):
     from taggit.models import Tag
 
     existing = Tag.objects.create(name="Freight", slug="freight")
-    data = article_form_data(headline="Tags", slug="tags", body="<p>x</p>", tags=[str(existing.pk)],
-                             new_tags="Ports, green fuel", _save="1")
+    data = article_form_data(
+        headline="Tags",
+        slug="tags",
+        body="<p>x</p>",
+        tags=[str(existing.pk)],
+        new_tags="Ports, green fuel",
+        _save="1",
+    )
     assert editor_client.post("/admin/articles/article/add/", data).status_code == 302
     names = set(Article.objects.get(slug="tags").tags.names())
     assert names == {"Freight", "Ports", "green fuel"}

@@ -34,8 +34,13 @@ def test_roles_exist_after_migrations():
 class TestReporter:
     def test_writes_a_draft_that_records_its_author(self, reporter_client, reporter):
         section = SectionFactory()
-        data = article_form_data(headline="Crane strike delays", slug="crane-strike",
-                                 body="<p>Text.</p>", section=section.pk, _save="Save")
+        data = article_form_data(
+            headline="Crane strike delays",
+            slug="crane-strike",
+            body="<p>Text.</p>",
+            section=section.pk,
+            _save="Save",
+        )
         response = reporter_client.post("/admin/articles/article/add/", data)
         assert response.status_code == 302
         article = Article.objects.get(slug="crane-strike")
@@ -61,17 +66,27 @@ class TestReporter:
     def test_crafted_schedule_post_does_not_schedule(self, reporter_client, reporter):
         article = ArticleFactory(created_by=reporter)
         future = timezone.localtime() + timedelta(days=2)
-        data = article_form_data(article, _schedule="Schedule",
-                                 schedule_at_0=future.strftime("%Y-%m-%d"),
-                                 schedule_at_1=future.strftime("%H:%M:%S"))
+        data = article_form_data(
+            article,
+            _schedule="Schedule",
+            schedule_at_0=future.strftime("%Y-%m-%d"),
+            schedule_at_1=future.strftime("%H:%M:%S"),
+        )
         reporter_client.post(change_url(article), data)
         article.refresh_from_db()
         assert article.status == Status.DRAFT and article.published_at is None
 
     def test_crafted_status_fields_are_ignored(self, reporter_client, reporter):
         article = ArticleFactory(created_by=reporter)
-        data = article_form_data(article, status="published", published_at_0="2020-01-01",
-                                 published_at_1="10:00:00", is_featured="on", is_breaking="on", _save="Save")
+        data = article_form_data(
+            article,
+            status="published",
+            published_at_0="2020-01-01",
+            published_at_1="10:00:00",
+            is_featured="on",
+            is_breaking="on",
+            _save="Save",
+        )
         assert reporter_client.post(change_url(article), data).status_code == 302
         article.refresh_from_db()
         assert article.status == Status.DRAFT and article.published_at is None
@@ -81,8 +96,14 @@ class TestReporter:
     def test_crafted_list_actions_do_nothing(self, reporter_client, reporter, action):
         article = ArticleFactory(created_by=reporter)
         live = ArticleFactory(created_by=reporter, live=True)
-        data = {"action": action, ACTION_CHECKBOX_NAME: [article.pk, live.pk], "index": "0",
-                "apply": "1", "at_0": "2030-01-01", "at_1": "10:00"}
+        data = {
+            "action": action,
+            ACTION_CHECKBOX_NAME: [article.pk, live.pk],
+            "index": "0",
+            "apply": "1",
+            "at_0": "2030-01-01",
+            "at_1": "10:00",
+        }
         reporter_client.post(CHANGELIST, data)
         assert Article.objects.get(pk=article.pk).status == Status.DRAFT
         assert Article.objects.get(pk=live.pk).status == Status.PUBLISHED
@@ -107,8 +128,9 @@ class TestReporter:
         services.article_unpublish(article=article, by=editor)
         from reversion.models import Version
 
-        published = next(v for v in Version.objects.get_for_object(article)
-                         if v.field_dict["status"] == Status.PUBLISHED)
+        published = next(
+            v for v in Version.objects.get_for_object(article) if v.field_dict["status"] == Status.PUBLISHED
+        )
         url = f"/admin/articles/article/{article.pk}/history/{published.pk}/"
         reporter_client.post(url, article_form_data(article, _save="Save"))
         article.refresh_from_db()
@@ -124,7 +146,9 @@ class TestReporter:
 class TestEditor:
     def test_publishes_with_the_button(self, editor_client):
         article = ArticleFactory()
-        response = editor_client.post(change_url(article), article_form_data(article, _publish="1"), follow=True)
+        response = editor_client.post(
+            change_url(article), article_form_data(article, _publish="1"), follow=True
+        )
         article.refresh_from_db()
         assert article.is_public
         assert any("is published" in m for m in messages_of(response))
@@ -140,15 +164,21 @@ class TestEditor:
     def test_schedules_with_the_button(self, editor_client):
         article = ArticleFactory()
         future = timezone.localtime() + timedelta(days=1)
-        data = article_form_data(article, _schedule="1", schedule_at_0=future.strftime("%Y-%m-%d"),
-                                 schedule_at_1=future.strftime("%H:%M:%S"))
+        data = article_form_data(
+            article,
+            _schedule="1",
+            schedule_at_0=future.strftime("%Y-%m-%d"),
+            schedule_at_1=future.strftime("%H:%M:%S"),
+        )
         editor_client.post(change_url(article), data)
         article.refresh_from_db()
         assert article.is_scheduled
 
     def test_schedule_button_without_a_time_explains(self, editor_client):
         article = ArticleFactory()
-        response = editor_client.post(change_url(article), article_form_data(article, _schedule="1"), follow=True)
+        response = editor_client.post(
+            change_url(article), article_form_data(article, _schedule="1"), follow=True
+        )
         assert any("Schedule for" in m for m in messages_of(response))
         assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
@@ -172,8 +202,14 @@ class TestEditor:
 
     def test_schedule_action_refuses_the_past(self, editor_client):
         article = ArticleFactory()
-        data = {"action": "schedule", ACTION_CHECKBOX_NAME: [article.pk], "index": "0",
-                "apply": "1", "at_0": "2001-01-01", "at_1": "10:00"}
+        data = {
+            "action": "schedule",
+            ACTION_CHECKBOX_NAME: [article.pk],
+            "index": "0",
+            "apply": "1",
+            "at_0": "2001-01-01",
+            "at_1": "10:00",
+        }
         response = editor_client.post(CHANGELIST, data, follow=True)
         assert response.status_code == 200
         assert any("in the future" in m for m in messages_of(response))

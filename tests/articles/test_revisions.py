@@ -2,10 +2,9 @@
 
 import pytest
 from reversion.models import Version
-
-from articles import services
 from taggit.models import Tag
 
+from articles import services
 from articles.models import Article, Author
 from tests.articles.helpers import article_form_data
 from tests.factories import AuthorFactory, SectionFactory
@@ -18,14 +17,20 @@ def story(editor_client):
     """A story saved twice in the admin: first version, then a rewrite."""
     first, second = AuthorFactory(name="Aida Lim"), AuthorFactory(name="Ben Tan")
     section = SectionFactory()
-    data = article_form_data(headline="Port of Kelang adds a berth", slug="berth",
-                             body="<p>The old text.</p>", section=section.pk, new_tags="ports",
-                             **{"bylines-TOTAL_FORMS": "1", "bylines-0-author": first.pk,
-                                "bylines-0-position": "0"}, _save="1")
+    data = article_form_data(
+        headline="Port of Kelang adds a berth",
+        slug="berth",
+        body="<p>The old text.</p>",
+        section=section.pk,
+        new_tags="ports",
+        **{"bylines-TOTAL_FORMS": "1", "bylines-0-author": first.pk, "bylines-0-position": "0"},
+        _save="1",
+    )
     assert editor_client.post("/admin/articles/article/add/", data).status_code == 302
     article = Article.objects.get(slug="berth")
-    data = article_form_data(article, headline="Port adds two berths", body="<p>The new text.</p>",
-                             new_tags="dredging", _save="1")
+    data = article_form_data(
+        article, headline="Port adds two berths", body="<p>The new text.</p>", new_tags="dredging", _save="1"
+    )
     data["bylines-0-author"] = second.pk
     assert editor_client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
     article.refresh_from_db()
@@ -47,8 +52,9 @@ def test_restoring_brings_back_words_byline_and_tags(editor_client, story):
     assert Article.objects.get(pk=story.pk).headline == "Port adds two berths"
 
     # The editor presses Save on the revision form, which shows the old words and byline.
-    data = article_form_data(story, headline="Port of Kelang adds a berth", body="<p>The old text.</p>",
-                             tags=None, _save="1")
+    data = article_form_data(
+        story, headline="Port of Kelang adds a berth", body="<p>The old text.</p>", tags=None, _save="1"
+    )
     data["bylines-0-author"] = Author.objects.get(name="Aida Lim").pk
     data["tags"] = [str(t.pk) for t in Tag.objects.filter(name="ports")]
     editor_client.post(url, data)
@@ -63,7 +69,9 @@ def test_restoring_brings_back_words_byline_and_tags(editor_client, story):
 def test_restoring_keeps_the_current_workflow_state(editor_client, editor, story):
     services.article_publish(article=story, by=editor)
     services.article_unpublish(article=story, by=editor)
-    published = next(v for v in Version.objects.get_for_object(story) if v.field_dict["status"] == "published")
+    published = next(
+        v for v in Version.objects.get_for_object(story) if v.field_dict["status"] == "published"
+    )
     url = f"/admin/articles/article/{story.pk}/history/{published.pk}/"
     editor_client.post(url, article_form_data(story, _save="1"))
     story.refresh_from_db()

@@ -11,17 +11,6 @@ from tests.factories import ArticleFactory, SectionFactory
 
 ADD_URL = "/admin/articles/article/add/"
 
-# Django 6.1 deprecates overriding ModelAdmin.get_actions() without the new
-# `action_location` parameter, and pyproject turns that warning into an error,
-# which makes every admin add/change page a 500. ArticleAdmin.get_actions still
-# has the old signature. test_admin_add_form_renders exposes that on its own;
-# the other admin tests ignore just this one warning so that they keep testing
-# what they are about.
-IGNORE_GET_ACTIONS_DEPRECATION = pytest.mark.filterwarnings(
-    "ignore:Overriding get_actions\\(\\) without the 'action_location' parameter"
-    ":django.utils.deprecation.RemovedInDjango2028Warning"
-)
-
 URL_ATTRIBUTES = {"href", "src", "cite"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 DANGEROUS_SCHEMES = {"javascript", "vbscript", "data"}
@@ -106,7 +95,10 @@ XSS_PAYLOADS = [
     pytest.param("<ScRiPt src=//evil.example/x.js></sCrIpT>", id="script-mixed-case-src"),
     pytest.param("<script type='text/javascript'>alert(1)</script>", id="script-type"),
     pytest.param("<scr<script>ipt>alert(1)</scr</script>ipt>", id="script-nested-split"),
-    pytest.param("&lt;script&gt;alert(1)&lt;/script&gt;<script>alert(2)</script>", id="script-escaped-and-real"),
+    pytest.param(
+        "&lt;script&gt;alert(1)&lt;/script&gt;<script>alert(2)</script>",
+        id="script-escaped-and-real",
+    ),
     pytest.param('"><script>alert(1)</script>', id="attribute-breakout-script"),
     # Event handlers.
     pytest.param("<img src=x onerror=alert(1)>", id="img-onerror"),
@@ -136,7 +128,9 @@ XSS_PAYLOADS = [
         '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
         id="href-javascript-decimal-entities",
     ),
-    pytest.param('<a href="&#x6A;avascript&colon;alert(1)">x</a>', id="href-javascript-named-colon"),
+    pytest.param(
+        '<a href="&#x6A;avascript&colon;alert(1)">x</a>', id="href-javascript-named-colon"
+    ),
     pytest.param('<a href="vbscript:msgbox(1)">x</a>', id="href-vbscript"),
     pytest.param(
         '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
@@ -151,7 +145,9 @@ XSS_PAYLOADS = [
     ),
     pytest.param("<img src=`javascript:alert(1)`>", id="img-src-backticks"),
     # cite is a URL attribute too (allowed on blockquote and q).
-    pytest.param('<blockquote cite="JavaScript:alert(1)">q</blockquote>', id="blockquote-cite-javascript"),
+    pytest.param(
+        '<blockquote cite="JavaScript:alert(1)">q</blockquote>', id="blockquote-cite-javascript"
+    ),
     pytest.param('<q cite="vbscript:msgbox(1)">q</q>', id="q-cite-vbscript"),
     pytest.param(
         '<blockquote cite="&#100;ata:text/html,<script>alert(1)</script>">q</blockquote>',
@@ -199,7 +195,9 @@ XSS_PAYLOADS = [
     ),
     pytest.param("<template><script>alert(1)</script></template>", id="template-script"),
     pytest.param("<![CDATA[<script>alert(1)</script>]]>", id="cdata-script"),
-    pytest.param('<a href="https://example.org/" target="_blank" rel="opener">x</a>', id="rel-opener"),
+    pytest.param(
+        '<a href="https://example.org/" target="_blank" rel="opener">x</a>', id="rel-opener"
+    ),
 ]
 
 
@@ -240,7 +238,9 @@ def test_the_checker_itself_catches_dangerous_html():
     [
         pytest.param("<p>The board voted on Tuesday.</p>", id="paragraph"),
         pytest.param("<h2>What happens next</h2><h3>Costs</h3><h4>Jobs</h4>", id="headings"),
-        pytest.param("<p><strong>Bold</strong>, <em>italic</em>, <b>b</b> and <i>i</i>.</p>", id="emphasis"),
+        pytest.param(
+            "<p><strong>Bold</strong>, <em>italic</em>, <b>b</b> and <i>i</i>.</p>", id="emphasis"
+        ),
         pytest.param("<ul><li>One</li><li>Two</li></ul>", id="bullet-list"),
         pytest.param('<ol start="3"><li>Three</li><li>Four</li></ol>', id="ordered-list"),
         pytest.param(
@@ -248,7 +248,7 @@ def test_the_checker_itself_catches_dangerous_html():
             id="blockquote",
         ),
         pytest.param(
-            "<table><thead><tr><th scope=\"col\">Year</th><th scope=\"col\">Tonnes</th></tr></thead>"
+            '<table><thead><tr><th scope="col">Year</th><th scope="col">Tonnes</th></tr></thead>'
             "<tbody><tr><td>2024</td><td>1,200</td></tr></tbody></table>",
             id="table",
         ),
@@ -268,7 +268,12 @@ def test_good_html_survives_unchanged(html):
 
 @pytest.mark.parametrize(
     "href",
-    ["https://example.org/report?id=1&amp;page=2", "http://example.org/", "mailto:desk@example.org", "/news/"],
+    [
+        "https://example.org/report?id=1&amp;page=2",
+        "http://example.org/",
+        "mailto:desk@example.org",
+        "/news/",
+    ],
 )
 def test_links_keep_their_url_and_get_rel_noopener(href):
     cleaned = sanitize_html(f'<p>Read <a href="{href}" title="The report">it</a>.</p>')
@@ -382,7 +387,6 @@ def test_admin_add_form_renders(editor_client):
         assert f'name="{field}"' in content
 
 
-@IGNORE_GET_ACTIONS_DEPRECATION
 @pytest.mark.django_db
 def test_admin_add_stores_sanitised_body(editor_client):
     section = SectionFactory()
@@ -392,7 +396,6 @@ def test_admin_add_stores_sanitised_body(editor_client):
     assert_clean_body(article.body)
 
 
-@IGNORE_GET_ACTIONS_DEPRECATION
 @pytest.mark.django_db
 def test_admin_change_stores_sanitised_body(editor_client):
     article = ArticleFactory()
