@@ -31,9 +31,7 @@ def image_bytes(fmt: str, size=(64, 48), mode="RGB", **save_kwargs) -> bytes:
     """A small picture with some structure (a gradient), encoded as `fmt`."""
     width, height = size
     gradient = Image.linear_gradient("L").resize((width, height))
-    image = Image.merge(
-        "RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), gradient)
-    )
+    image = Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), gradient))
     if mode != "RGB":
         image = image.convert(mode)
     buffer = io.BytesIO()
@@ -108,9 +106,7 @@ INVALID = "Upload a valid image (JPEG, PNG, WebP or GIF)"
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        pytest.param(
-            "notes.jpg", b"Minutes of the harbour board meeting.\n" * 20, id="text-as-jpg"
-        ),
+        pytest.param("notes.jpg", b"Minutes of the harbour board meeting.\n" * 20, id="text-as-jpg"),
         pytest.param("empty.jpg", b"", id="empty-file"),
         pytest.param(
             "logo.svg",
@@ -195,9 +191,7 @@ def test_pixel_limit_fixture_is_undone():
     assert Image.MAX_IMAGE_PIXELS == settings.NEWSROOM_IMAGE_MAX_PIXELS == 40_000_000
 
 
-@pytest.mark.parametrize(
-    ("width", "height"), [(100_000, 100_000), (2**31 - 1, 2**31 - 1), (1, 10**9)]
-)
+@pytest.mark.parametrize(("width", "height"), [(100_000, 100_000), (2**31 - 1, 2**31 - 1), (1, 10**9)])
 def test_decompression_bomb_is_a_validation_error(width, height):
     error = refused(upload("bomb.png", png_declaring_size(width, height), "image/png"))
     assert error.code == "image_bomb"
@@ -420,9 +414,7 @@ def test_admin_refuses_a_truncated_jpeg(editor_client, section):
     data = image_bytes("JPEG", (640, 480), quality=95)
     response = editor_client.post(
         ADD_URL,
-        admin_payload(
-            section, lead_image=upload("cut.jpg", data[: len(data) // 2]), lead_image_alt=ALT
-        ),
+        admin_payload(section, lead_image=upload("cut.jpg", data[: len(data) // 2]), lead_image_alt=ALT),
     )
     assert response.status_code == 200
     assert "lead_image" in response.context["adminform"].form.errors
@@ -510,9 +502,7 @@ def test_admin_edit_without_a_new_upload_keeps_renditions(editor_client, count_r
     before = list(article.lead_image_renditions)
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        admin_payload(
-            article.section, slug=article.slug, headline="New headline", lead_image_alt=ALT
-        ),
+        admin_payload(article.section, slug=article.slug, headline="New headline", lead_image_alt=ALT),
     )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()

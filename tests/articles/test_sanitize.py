@@ -128,26 +128,18 @@ XSS_PAYLOADS = [
         '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
         id="href-javascript-decimal-entities",
     ),
-    pytest.param(
-        '<a href="&#x6A;avascript&colon;alert(1)">x</a>', id="href-javascript-named-colon"
-    ),
+    pytest.param('<a href="&#x6A;avascript&colon;alert(1)">x</a>', id="href-javascript-named-colon"),
     pytest.param('<a href="vbscript:msgbox(1)">x</a>', id="href-vbscript"),
     pytest.param(
         '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
         id="href-data-base64",
     ),
-    pytest.param(
-        '<a href="DATA:text/html,%3Cscript%3Ealert(1)%3C/script%3E">x</a>', id="href-data-upper"
-    ),
+    pytest.param('<a href="DATA:text/html,%3Cscript%3Ealert(1)%3C/script%3E">x</a>', id="href-data-upper"),
     pytest.param('<img src="javascript:alert(1)">', id="img-src-javascript"),
-    pytest.param(
-        '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">', id="img-src-data-svg"
-    ),
+    pytest.param('<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">', id="img-src-data-svg"),
     pytest.param("<img src=`javascript:alert(1)`>", id="img-src-backticks"),
     # cite is a URL attribute too (allowed on blockquote and q).
-    pytest.param(
-        '<blockquote cite="JavaScript:alert(1)">q</blockquote>', id="blockquote-cite-javascript"
-    ),
+    pytest.param('<blockquote cite="JavaScript:alert(1)">q</blockquote>', id="blockquote-cite-javascript"),
     pytest.param('<q cite="vbscript:msgbox(1)">q</q>', id="q-cite-vbscript"),
     pytest.param(
         '<blockquote cite="&#100;ata:text/html,<script>alert(1)</script>">q</blockquote>',
@@ -156,12 +148,8 @@ XSS_PAYLOADS = [
     # SVG and MathML.
     pytest.param("<svg><script>alert(1)</script></svg>", id="svg-script"),
     pytest.param("<svg onload=alert(1)>", id="svg-onload"),
-    pytest.param(
-        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', id="svg-xlink-href"
-    ),
-    pytest.param(
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", id="math-mglyph-style"
-    ),
+    pytest.param('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', id="svg-xlink-href"),
+    pytest.param("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", id="math-mglyph-style"),
     pytest.param('<math href="javascript:alert(1)">click</math>', id="math-href"),
     # Embedding, forms and document-level tags.
     pytest.param('<iframe src="javascript:alert(1)"></iframe>', id="iframe-src"),
@@ -169,13 +157,9 @@ XSS_PAYLOADS = [
     pytest.param('<object data="javascript:alert(1)"></object>', id="object-data"),
     pytest.param('<embed src="data:text/html,<script>alert(1)</script>">', id="embed-src-data"),
     pytest.param('<form action="javascript:alert(1)"><input type=submit></form>', id="form-action"),
-    pytest.param(
-        '<form><button formaction="javascript:alert(1)">go</button></form>', id="button-formaction"
-    ),
+    pytest.param('<form><button formaction="javascript:alert(1)">go</button></form>', id="button-formaction"),
     pytest.param("<isindex action=javascript:alert(1) type=submit>", id="isindex-action"),
-    pytest.param(
-        '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', id="meta-refresh"
-    ),
+    pytest.param('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', id="meta-refresh"),
     pytest.param('<base href="javascript:alert(1)//">', id="base-href"),
     pytest.param('<link rel="stylesheet" href="javascript:alert(1)">', id="link-stylesheet"),
     # Styles.
@@ -190,14 +174,10 @@ XSS_PAYLOADS = [
     # Parser confusion.
     pytest.param("<!--<script>alert(1)</script>-->", id="comment-script"),
     pytest.param("<!--><script>alert(1)</script>-->", id="comment-breakout"),
-    pytest.param(
-        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">', id="noscript-title"
-    ),
+    pytest.param('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', id="noscript-title"),
     pytest.param("<template><script>alert(1)</script></template>", id="template-script"),
     pytest.param("<![CDATA[<script>alert(1)</script>]]>", id="cdata-script"),
-    pytest.param(
-        '<a href="https://example.org/" target="_blank" rel="opener">x</a>', id="rel-opener"
-    ),
+    pytest.param('<a href="https://example.org/" target="_blank" rel="opener">x</a>', id="rel-opener"),
 ]
 
 
@@ -238,9 +218,7 @@ def test_the_checker_itself_catches_dangerous_html():
     [
         pytest.param("<p>The board voted on Tuesday.</p>", id="paragraph"),
         pytest.param("<h2>What happens next</h2><h3>Costs</h3><h4>Jobs</h4>", id="headings"),
-        pytest.param(
-            "<p><strong>Bold</strong>, <em>italic</em>, <b>b</b> and <i>i</i>.</p>", id="emphasis"
-        ),
+        pytest.param("<p><strong>Bold</strong>, <em>italic</em>, <b>b</b> and <i>i</i>.</p>", id="emphasis"),
         pytest.param("<ul><li>One</li><li>Two</li></ul>", id="bullet-list"),
         pytest.param('<ol start="3"><li>Three</li><li>Four</li></ol>', id="ordered-list"),
         pytest.param(
@@ -277,9 +255,7 @@ def test_good_html_survives_unchanged(html):
 )
 def test_links_keep_their_url_and_get_rel_noopener(href):
     cleaned = sanitize_html(f'<p>Read <a href="{href}" title="The report">it</a>.</p>')
-    assert cleaned == (
-        f'<p>Read <a href="{href}" title="The report" rel="noopener noreferrer">it</a>.</p>'
-    )
+    assert cleaned == (f'<p>Read <a href="{href}" title="The report" rel="noopener noreferrer">it</a>.</p>')
 
 
 def test_disallowed_tags_keep_their_text():

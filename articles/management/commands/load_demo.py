@@ -1,0 +1,204 @@
+"""Fill the database with the demo newsroom that ``make run`` shows.
+
+Loads the sources, sections, authors and 40 stories of ``articles/demo_content.py``,
+the demo accounts (editor, reporter, moderator and a superuser) and the site's domain.
+
+Running it again changes nothing: rows are found by slug or username, and a story that
+already exists is left exactly as it is (its status and publication time included), so an
+editor can play with the demo and reload it without losing their changes. Story times are
+counted from the moment the story is first created.
+
+Statuses are set directly, not through the workflow services: this is seeding, not editing.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo_content
+from articles.models import Article, Author, Byline, Correction, Section, Source
+
+Status = Article.Status
+
+# username, group (None for the superuser), what the account is for
+ACCOUNTS = [
+    ("editor", "Editor", "Editor: writes, reviews, publishes"),
+    ("reporter", "Reporter", "Reporter: writes drafts, submits for review"),
+    ("moderator", "Moderator", "Moderator: comments"),
+    ("admin", None, "superuser"),
+]
+
+STATE_LABELS = {
+    "published": "published",
+    "scheduled": "scheduled",
+    "draft": "draft",
+    "in_review": "in review",
+    "archived": "archived",
+}
+
+
+def demo_password(username: str) -> str:
+    """The demo accounts' password: public on purpose, for a local demo only."""
+    return f"newsroom-{username}"
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom (stories, sources, sections, authors, accounts). Idempotent."
+
+    def handle(self, *args, **options):
+        # One anchor for the whole run, so relative times are consistent with one another.
+        self.anchor = timezone.now().replace(second=0, microsecond=0)
+        self.tally = {}
+        with transaction.atomic():
+            users = self.load_accounts()
+            sources = self.load_rows(Source, demo_content.SOURCES, "sources")
+            sections = self.load_rows(Section, demo_content.SECTIONS, "sections")
+            authors = self.load_authors(users["reporter"])
+            states = self.load_stories(users, sections, sources, authors)
+            site = self.load_site()
+        self.report(states, site)
+
+    # ---- accounts, reference rows and the site
+
+    def load_accounts(self):
+        User = get_user_model()
+        users = {}
+        for username, group, _ in ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            created = user is None
+            if created:
+                email = f"{username}@newsroom.example"
+                if group is None:
+                    user = User.objects.create_superuser(username, email, demo_password(username))
+                else:
+                    user = User.objects.create_user(username, email, demo_password(username), is_staff=True)
+            if group is not None:
+                user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+            self.count("accounts", created)
+        return users
+
+    def load_rows(self, model, rows, label):
+        by_slug = {}
+        for row in rows:
+            fields = {key: value for key, value in row.items() if key != "slug"}
+            obj, created = model.objects.update_or_create(slug=row["slug"], defaults=fields)
+            by_slug[obj.slug] = obj
+            self.count(label, created)
+        return by_slug
+
+    def load_authors(self, reporter):
+        authors = self.load_rows(Author, demo_content.AUTHORS, "authors")
+        first = authors[demo_content.AUTHORS[0]["slug"]]
+        if first.user_id is None and not Author.objects.filter(user=reporter).exists():
+            first.user = reporter
+            first.save(update_fields=["user"])
+        return authors
+
+    def load_site(self):
+        site, _ = Site.objects.update_or_create(
+            pk=settings.SITE_ID,
+            defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.SITE_NAME},
+        )
+        Site.objects.clear_cache()
+        return site
+
+    # ---- stories
+
+    def load_stories(self, users, sections, sources, authors):
+        existing = set(
+            Article.objects.filter(slug__in=[story["slug"] for story in demo_content.STORIES]).values_list(
+                "slug", flat=True
+            )
+        )
+        states = Counter()
+        for story in demo_content.STORIES:
+            created = story["slug"] not in existing
+            if created:
+                self.create_story(story, users, sections, sources, authors)
+                states[story["state"]] += 1
+            self.count("stories", created)
+        return states
+
+    def story_times(self, story):
+        """The status and publication time a story of this demo state starts with."""
+        state = story["state"]
+        if state == "published":
+            return Status.PUBLISHED, self.anchor - timedelta(hours=story["hours_ago"])
+        if state == "scheduled":
+            return Status.PUBLISHED, self.anchor + timedelta(hours=story["hours_ahead"])
+        if state == "archived":
+            return Status.ARCHIVED, self.anchor - timedelta(hours=story["hours_ago"])
+        return Status(state), None  # draft, in_review
+
+    def create_story(self, story, users, sections, sources, authors):
+        status, published_at = self.story_times(story)
+        by = users["reporter"] if story["state"] in ("draft", "in_review") else users["editor"]
+        source = sources[story["source"]] if story.get("source") else None
+        with reversion.create_revision():
+            article = Article(
+                headline=story["headline"],
+                slug=story["slug"],
+                standfirst=story["standfirst"],
+                body=story["body"],
+                section=sections[story["section"]],
+                source=source,
+                original_url=story.get("original_url", ""),
+                status=status,
+                published_at=published_at,
+                comments_open=story.get("comments_open", True),
+                is_featured=story.get("featured", False),
+                is_breaking=story.get("breaking", False),
+            )
+            article.created_by = by
+            article.save()
+            for position, slug in enumerate(story["authors"]):
+                Byline.objects.get_or_create(
+                    article=article, author=authors[slug], defaults={"position": position}
+                )
+            article.tags.add(*story["tags"])
+            for correction in story.get("corrections", []):
+                Correction.objects.get_or_create(
+                    article=article,
+                    text=correction["text"],
+                    defaults={
+                        "corrected_at": published_at + timedelta(hours=correction["hours_after_publication"])
+                    },
+                )
+            # Store the story as it ends up, bylines and tags included.
+            reversion.add_to_revision(article)
+            reversion.set_user(by)
+            reversion.set_comment("Demo content")
+        return article
+
+    # ---- output
+
+    def count(self, label, created):
+        created_n, existing_n = self.tally.get(label, (0, 0))
+        self.tally[label] = (created_n + created, existing_n + (not created))
+
+    def report(self, states, site):
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo content loaded."))
+        for label in ("accounts", "sources", "sections", "authors", "stories"):
+            created_n, existing_n = self.tally.get(label, (0, 0))
+            out.write(f"  {label:<9} {created_n:>3} created, {existing_n:>3} already there")
+        if states:
+            parts = ", ".join(
+                f"{states[state]} {label}" for state, label in STATE_LABELS.items() if states[state]
+            )
+            out.write(f"  new stories: {parts}")
+        out.write(f"  site: {site.name} at {site.domain}")
+        out.write("")
+        out.write("Demo accounts (sign in at /admin/):")
+        for username, _, purpose in ACCOUNTS:
+            out.write(f"  {username:<10} / {demo_password(username):<19} ({purpose})")
