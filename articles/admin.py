@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -128,6 +128,8 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, CorrectionInline]
     list_per_page = 50
+    # Stories not yet given a time (drafts, stories in review) first, then the newest.
+    ordering = [F("published_at").desc(nulls_first=True), "-updated_at"]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "archive"]
     readonly_fields = ["state", "published_at", "updated_at", "preview_link"]
     fieldsets = [
@@ -200,9 +202,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="status", ordering="status")
     def state(self, obj):
-        if obj.is_scheduled:
-            return f"Scheduled for {timezone.localtime(obj.published_at):%d %b %Y %H:%M}"
-        return obj.get_status_display()
+        return "Scheduled" if obj.is_scheduled else obj.get_status_display()
 
     @admin.display(description="authors")
     def byline(self, obj):

@@ -173,7 +173,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
 
