@@ -12,3 +12,7 @@ class ArticlesConfig(AppConfig):
         # Pillow refuses (with an error) anything over twice this; our validator
         # refuses anything over it, so a bomb never reaches a decoder.
         Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_IMAGE_MAX_PIXELS
+
+        from .caching import connect_signals
+
+        connect_signals()

@@ -1,6 +1,7 @@
 """The newsroom's content: sources, sections, authors, stories and corrections."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -39,6 +40,9 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:source", args=[self.slug])
+
 
 class Section(models.Model):
     """A desk of the newsroom; every published story belongs to one."""
@@ -53,6 +57,9 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
 
 
 class Author(models.Model):
@@ -73,6 +80,9 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
 
 
 class TaggedArticle(TaggedItemBase):
@@ -170,6 +180,9 @@ class Article(models.Model):
         help_text="Shown when the story is shared; the lead image when empty.",
     )
 
+    # Kept up to date by articles/search.py on PostgreSQL; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -183,6 +196,7 @@ class Article(models.Model):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._saved_lead_image = self.lead_image.name if "lead_image" in self.__dict__ else None
+        self._saved_slug = self.__dict__.get("slug")
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
@@ -194,13 +208,31 @@ class Article(models.Model):
         if not self.lead_image:
             self.lead_image_renditions = []
         super().save(*args, **kwargs)
+        if self._saved_slug and self._saved_slug != self.slug:
+            # The old address keeps working: it answers 301 to the new one.
+            OldSlug.objects.update_or_create(slug=self._saved_slug, defaults={"article": self})
+            OldSlug.objects.filter(slug=self.slug).delete()
+        self._saved_slug = self.slug
         if image_changed:
             self.lead_image_renditions = make_renditions(self.lead_image)
             Article.objects.filter(pk=self.pk).update(lead_image_renditions=self.lead_image_renditions)
         self._saved_lead_image = self.lead_image.name
 
     def get_absolute_url(self):
-        return reverse("articles:preview", args=[self.pk])
+        """The reader's address; a story without a section or time has only its preview."""
+        if not (self.section_id and self.published_at):
+            return reverse("articles:preview", args=[self.pk])
+        day = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug,
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
 
     @property
     def is_public(self) -> bool:
@@ -236,6 +268,16 @@ class Article(models.Model):
         if self.lead_image and not self.lead_image_alt.strip():
             problems.append("its lead image has no alt text")
         return problems
+
+
+class OldSlug(models.Model):
+    """A slug a story had before; its old address redirects to the current one."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return self.slug
 
 
 class Byline(models.Model):

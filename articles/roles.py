@@ -17,6 +17,7 @@ REPORTER = {
 EDITOR_MODELS = {
     "articles": ["article", "byline", "correction", "section", "source", "author", "taggedarticle"],
     "taggit": ["tag"],
+    "flatpages": ["flatpage"],
 }
 EDITOR_EXTRA = {"articles": ["publish_article"], "auth": ["view_user"]}
 

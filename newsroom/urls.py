@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from articles import views as article_views
@@ -10,8 +11,13 @@ admin.site.index_title = "The newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", article_views.HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
-    path("", article_views.home, name="home"),
+    path("", include("articles.urls_feeds")),
+    path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
+    path("contact/", flatpage_views.flatpage, {"url": "/contact/"}, name="contact"),
+    path("privacy/", flatpage_views.flatpage, {"url": "/privacy/"}, name="privacy"),
+    path("terms/", flatpage_views.flatpage, {"url": "/terms/"}, name="terms"),
 ]
 
 if settings.DEBUG:

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        ("flatpages", "0001_initial"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -1,0 +1,334 @@
+"""Reader pages: what a reader sees, what it costs, and what never leaks."""
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from articles import services
+from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def newsroom():
+    ports = SectionFactory(name="Ports", slug="ports")
+    shipping = SectionFactory(name="Shipping", slug="shipping")
+    wire = SourceFactory(name="The Straits Ledger", slug="straits-ledger", attribution="– The Straits Ledger")
+    aida, ben = AuthorFactory(name="Aida Lim", slug="aida-lim"), AuthorFactory(name="Ben Tan", slug="ben-tan")
+    story = ArticleFactory(
+        live=True,
+        headline="Kelang opens a fourth terminal",
+        slug="kelang-fourth-terminal",
+        standfirst="Capacity doubles by spring.",
+        body="<p>The terminal opened on Monday.</p>",
+        section=ports,
+        source=wire,
+        original_url="https://straits-ledger.example/kelang",
+        authors=[aida, ben],
+        tags=["Container shipping", "Malaysia"],
+    )
+    CorrectionFactory(article=story, text="An earlier version misnamed the operator.")
+    related = ArticleFactory(
+        live=True, headline="Malaysia plans more berths", section=shipping, tags=["Malaysia"]
+    )
+    hidden = {
+        "draft": ArticleFactory(
+            headline="Secret draft story", section=ports, tags=["Malaysia"], authors=[aida]
+        ),
+        "review": ArticleFactory(headline="Story in review", status="in_review", section=ports, source=wire),
+        "scheduled": ArticleFactory(
+            scheduled=True, headline="Embargoed story", section=ports, tags=["Malaysia"]
+        ),
+        "archived": ArticleFactory(
+            status="archived",
+            headline="Withdrawn story",
+            section=ports,
+            published_at=story.published_at,
+            authors=[aida],
+        ),
+    }
+    return {
+        "story": story,
+        "related": related,
+        "hidden": hidden,
+        "section": ports,
+        "source": wire,
+        "author": aida,
+    }
+
+
+def test_story_page_has_the_whole_anatomy_in_order(client, newsroom):
+    story = newsroom["story"]
+    page = client.get(story.get_absolute_url()).content.decode()
+    page = page[page.index("<main") :]
+    anatomy = [
+        'class="section-label"><a href="/section/ports/">Ports</a>',
+        "<h1>Kelang opens a fourth terminal</h1>",
+        "Capacity doubles by spring.",
+        'By <a href="/author/aida-lim/">Aida Lim</a>, <a href="/author/ben-tan/">Ben Tan</a>',
+        f'<time datetime="{story.published_at.replace(microsecond=0).isoformat()}">',
+        "The terminal opened on Monday.",
+        "An earlier version misnamed the operator.",
+        '<a href="/source/straits-ledger/">– The Straits Ledger</a>',
+        'href="https://straits-ledger.example/kelang"',
+        'rel="tag">Container shipping</a>',
+        "Share this story",
+        "Related stories",
+        "Malaysia plans more berths",
+        "Leave a Reply",
+        "Stay Updated on Newsroom.",
+        "Receive our Daily Newsletter.",
+    ]
+    positions = [page.find(text) for text in anatomy]
+    assert all(p >= 0 for p in positions), [t for t, p in zip(anatomy, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+    for network in (
+        "x.com/intent/post",
+        "facebook.com/sharer",
+        "linkedin.com/sharing",
+        "wa.me",
+        "t.me/share",
+        "mailto:?subject=",
+    ):
+        assert network in page
+
+
+def test_story_page_metadata_and_json_ld(client, newsroom, settings):
+    settings.SITE_URL = "https://news.example.org"
+    story = newsroom["story"]
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="https://news.example.org{story.get_absolute_url()}">' in page
+    assert 'property="og:title" content="Kelang opens a fourth terminal"' in page
+    blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)]
+    article = next(b for b in blocks if b["@type"] == "NewsArticle")
+    assert [a["name"] for a in article["author"]] == ["Aida Lim", "Ben Tan"]
+    assert article["isBasedOn"] == "https://straits-ledger.example/kelang"
+    assert re.search(r"[+-]\d\d:\d\d$", article["datePublished"])
+    assert article["publisher"]["logo"]["url"].startswith("https://news.example.org/")
+    assert any(b["@type"] == "BreadcrumbList" for b in blocks)
+
+
+def test_syndicated_story_points_canonical_at_the_original_when_the_source_says_so(client, newsroom):
+    source = newsroom["source"]
+    source.canonical_to_original = True
+    source.save()
+    page = client.get(newsroom["story"].get_absolute_url()).content.decode()
+    assert '<link rel="canonical" href="https://straits-ledger.example/kelang">' in page
+
+
+def test_home_has_lead_breaking_latest_and_sections(client, newsroom):
+    ArticleFactory(
+        live=True, headline="Fire closes the channel", is_breaking=True, section=newsroom["section"]
+    )
+    ArticleFactory(live=True, headline="The featured lead", is_featured=True, section=newsroom["section"])
+    page = client.get("/").content.decode()
+    assert "Breaking:" in page and "Fire closes the channel" in page
+    assert page.index("The featured lead") < page.index("Latest")
+    assert "Kelang opens a fourth terminal" in page and 'id="section-ports"' in page
+    assert '"@type":"WebSite"' in page and "search_term_string" in page
+
+
+@pytest.mark.parametrize("kind", ["section", "source", "author", "tag"])
+def test_list_pages_show_only_public_stories(client, newsroom, kind):
+    url = {
+        "section": "/section/ports/",
+        "source": "/source/straits-ledger/",
+        "author": "/author/aida-lim/",
+        "tag": "/tag/malaysia/",
+    }[kind]
+    page = client.get(url).content.decode()
+    assert "Kelang opens a fourth terminal" in page
+    for hidden in ("Secret draft story", "Story in review", "Embargoed story", "Withdrawn story"):
+        assert hidden not in page
+
+
+def test_corrections_archive(client, newsroom):
+    page = client.get("/corrections/").content.decode()
+    assert "An earlier version misnamed the operator." in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/section/nope/",
+        "/tag/nope/",
+        "/source/nope/",
+        "/author/nope/",
+        "/section/ports/?page=abc",
+        "/section/ports/?page=99",
+        "/section/ports/?page=-1",
+        "/ports/2026/13/45/kelang-fourth-terminal/",
+        "/ports/2026/01/01/no-such-story/",
+        "/nope/",
+        "/corrections/?page=0",
+    ],
+)
+def test_unknown_addresses_are_404_pages(client, newsroom, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
+
+
+def test_junk_query_strings_are_ignored(client, newsroom):
+    assert client.get("/?utm_source=x&%00=1&page=abc").status_code == 200
+    assert client.get(newsroom["story"].get_absolute_url() + "?x=<script>").status_code == 200
+
+
+def test_old_addresses_answer_301_after_slug_or_section_change(client, newsroom):
+    story = newsroom["story"]
+    old_url = story.get_absolute_url()
+    story.slug = "kelang-terminal-four"
+    story.section = SectionFactory(name="Logistics", slug="logistics")
+    story.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url() == response["Location"]
+    assert story.get_absolute_url().startswith("/logistics/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_drafts_are_on_no_public_url(client, newsroom):
+    """Walk every public page and feed; no unpublished headline or address appears anywhere."""
+    hidden = newsroom["hidden"]
+    urls = [
+        "/",
+        "/corrections/",
+        "/section/ports/",
+        "/section/shipping/",
+        "/source/straits-ledger/",
+        "/author/aida-lim/",
+        "/tag/malaysia/",
+        "/search/?q=story",
+        "/search/?q=secret",
+    ]
+    for name in ("feed", "feed/atom", "sitemap.xml", "news-sitemap.xml"):
+        urls.append(f"/{name}" + ("/" if "." not in name else ""))
+    urls += [newsroom["story"].get_absolute_url(), newsroom["related"].get_absolute_url()]
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 404 and url.startswith(("/feed", "/sitemap", "/news-sitemap")):
+            continue  # not built yet
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for article in hidden.values():
+            assert article.headline not in body, (url, article.headline)
+            assert f"/{article.slug}/" not in body, (url, article.slug)
+    for article in hidden.values():
+        response = client.get(article.get_absolute_url())
+        if article.section_id and article.published_at:
+            assert response.status_code == 404, article.headline  # its reader address
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_staff_preview_uses_the_story_page_and_is_never_cached(editor_client, newsroom):
+    draft = newsroom["hidden"]["draft"]
+    response = editor_client.get(reverse("articles:preview", args=[draft.pk]))
+    assert response.status_code == 200 and "Secret draft story" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_story_page_costs_a_fixed_number_of_queries(client, newsroom, django_assert_max_num_queries):
+    story = newsroom["story"]
+    with django_assert_max_num_queries(10):
+        assert client.get(story.get_absolute_url()).status_code == 200
+    # More authors, tags, corrections and related stories cost nothing more.
+    for i in range(6):
+        author = AuthorFactory()
+        story.bylines.create(author=author, position=10 + i)
+        story.tags.add(f"extra{i}")
+        CorrectionFactory(article=story)
+        ArticleFactory(live=True, section=story.section, tags=[f"extra{i}"], authors=[author])
+    cache.clear()
+    with django_assert_max_num_queries(10):
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/section/ports/",
+        "/tag/malaysia/",
+        "/author/aida-lim/",
+        "/source/straits-ledger/",
+        "/corrections/",
+    ],
+)
+def test_list_pages_cost_a_fixed_number_of_queries(client, newsroom, url, django_assert_max_num_queries):
+    for i in range(25):
+        ArticleFactory(
+            live=True,
+            section=newsroom["section"],
+            source=newsroom["source"],
+            authors=[newsroom["author"], AuthorFactory()],
+            tags=["Malaysia", f"t{i}"],
+        )
+        CorrectionFactory(article=newsroom["story"])
+    with django_assert_max_num_queries(10 if url == "/" else 8):
+        assert client.get(url).status_code == 200
+
+
+class TestCache:
+    def test_anonymous_pages_are_cached_with_validators(self, client, newsroom, django_assert_num_queries):
+        url = newsroom["story"].get_absolute_url()
+        first = client.get(url)
+        assert "public" in first["Cache-Control"] and first["ETag"] and first["Last-Modified"]
+        second = client.get(url)
+        assert second.content == first.content
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    def test_cached_page_is_served_without_queries(self, client, newsroom, django_assert_max_num_queries):
+        url = "/section/ports/"
+        client.get(url)
+        with django_assert_max_num_queries(0):
+            client.get(url)
+
+    @pytest.mark.parametrize("change", ["publish", "update", "unpublish", "correct"])
+    def test_editorial_changes_invalidate_pages(self, client, editor, newsroom, change):
+        story, section_url = newsroom["story"], "/section/ports/"
+        client.get(section_url)
+        client.get(story.get_absolute_url())
+        draft = newsroom["hidden"]["draft"]
+        if change == "publish":
+            services.article_publish(article=draft, by=editor)
+            assert "Secret draft story" in client.get(section_url).content.decode()
+        elif change == "update":
+            story.headline = "Kelang opens its fourth terminal early"
+            story.save()
+            assert "opens its fourth terminal early" in client.get(story.get_absolute_url()).content.decode()
+        elif change == "unpublish":
+            services.article_unpublish(article=story, by=editor)
+            assert "Kelang opens a fourth terminal" not in client.get(section_url).content.decode()
+        else:
+            CorrectionFactory(article=story, text="The terminal has six cranes, not five.")
+            assert "six cranes" in client.get(story.get_absolute_url()).content.decode()
+
+    def test_signed_in_staff_are_never_served_the_cache(self, editor_client, newsroom):
+        response = editor_client.get("/")
+        assert "private" in response["Cache-Control"]
+
+
+def test_a_scheduled_story_appears_on_time_despite_the_cache(client, newsroom):
+    import time_machine
+
+    embargoed = newsroom["hidden"]["scheduled"]
+    assert "Embargoed story" not in client.get("/").content.decode()
+    with time_machine.travel(embargoed.published_at, tick=False):
+        assert "Embargoed story" in client.get("/").content.decode()
+
+
+def test_static_pages_are_linked_from_the_footer(client):
+    page = client.get("/").content.decode()
+    for url, title in (("/about/", "About us"), ("/privacy/", "Privacy")):
+        assert f'href="{url}"' in page
+        assert title in client.get(url).content.decode()
