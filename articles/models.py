@@ -180,7 +180,7 @@ class Article(models.Model):
         help_text="Shown when the story is shared; the lead image when empty.",
     )
 
-    # Kept up to date by articles/search.py on PostgreSQL; unused on SQLite.
+    # Kept current by a PostgreSQL trigger (migration 0004_search); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
