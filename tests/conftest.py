@@ -34,3 +34,19 @@ def reporter_client(client, reporter):
 @pytest.fixture
 def roles(db):
     return {g.name: g for g in Group.objects.all()}
+
+
+PUBLIC_SITE_URL = "https://news.example.org"
+
+
+@pytest.fixture
+def public_site_url(settings, db):
+    """SITE_URL is the public address; the Sites framework's domain must not matter."""
+    from django.contrib.sites.models import Site
+
+    settings.SITE_URL = PUBLIC_SITE_URL
+    settings.SITE_NAME = "Harbour Weekly"
+    Site.objects.clear_cache()
+    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "wrong.example", "name": "x"})
+    yield
+    Site.objects.clear_cache()

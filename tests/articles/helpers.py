@@ -76,3 +76,29 @@ def article_form_data(article: Article | None = None, **fields) -> dict:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def admin_payload(section, **overrides) -> dict:
+    """A complete, valid add-story post in `section`, with `overrides` on top."""
+    return (
+        article_form_data(
+            headline="Harbour board approves new berth",
+            slug="harbour-board-approves-new-berth",
+            standfirst="The decision ends a year of talks.",
+            body="<p>The board voted on Tuesday.</p>",
+            section=section.pk,
+            _save="Save",
+        )
+        | overrides
+    )
+
+
+def form_errors(response) -> str:
+    """The admin form's and inlines' errors, for assertion messages."""
+    if response.context is None:
+        return ""
+    form = response.context.get("adminform")
+    formsets = response.context.get("inline_admin_formsets") or []
+    errors = [form.form.errors.as_text()] if form else []
+    errors += [str(f.formset.errors) + str(f.formset.non_form_errors()) for f in formsets]
+    return "\n".join(errors)

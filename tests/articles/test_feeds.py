@@ -7,29 +7,22 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
-from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
+from tests.conftest import PUBLIC_SITE_URL as SITE_URL  # noqa: E402
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 
-SITE_URL = "https://news.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 KINDS = ["section", "tag", "source", "author"]
 
 
 @pytest.fixture(autouse=True)
-def site_url(settings, db):
-    """SITE_URL is the address; the Sites framework's domain must not matter."""
-    settings.SITE_URL = SITE_URL
-    settings.SITE_NAME = "Harbour Weekly"
-    Site.objects.clear_cache()
-    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "wrong.example", "name": "x"})
-    yield
-    Site.objects.clear_cache()
+def site_url(public_site_url):
+    return public_site_url
 
 
 def parse(content):

@@ -13,6 +13,7 @@ from PIL import Image
 from articles import models as article_models
 from articles.images import validate_image
 from articles.models import Article
+from tests.articles.helpers import admin_payload, form_errors
 from tests.factories import ArticleFactory, SectionFactory
 
 ADD_URL = "/admin/articles/article/add/"
@@ -348,40 +349,6 @@ def test_renditions_follow_exif_orientation():
 
 
 # --- through the admin -----------------------------------------------------------------
-
-
-def admin_payload(section, **overrides) -> dict:
-    data = {
-        "headline": "Harbour board approves new berth",
-        "slug": "harbour-board-approves-new-berth",
-        "standfirst": "The decision ends a year of talks.",
-        "body": "<p>The board voted on Tuesday.</p>",
-        "section": section.pk,
-        "new_tags": "",
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "source": "",
-        "original_url": "",
-        "schedule_at_0": "",
-        "schedule_at_1": "",
-        "comments_open": "on",
-        "meta_description": "",
-        "_save": "Save",
-    }
-    for prefix in ("bylines", "corrections"):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data | overrides
-
-
-def form_errors(response) -> str:
-    form = response.context and response.context.get("adminform")
-    return form.form.errors.as_text() if form else ""
 
 
 @pytest.fixture

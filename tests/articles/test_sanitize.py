@@ -7,6 +7,7 @@ import pytest
 
 from articles.models import Article
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
+from tests.articles.helpers import admin_payload, form_errors
 from tests.factories import ArticleFactory, SectionFactory
 
 ADD_URL = "/admin/articles/article/add/"
@@ -309,45 +310,6 @@ def test_article_save_sanitises_an_edited_body():
 def test_objects_create_stores_sanitised_body():
     article = Article.objects.create(headline="H", slug="h", body=MALICIOUS_BODY)
     assert_clean_body(Article.objects.get(pk=article.pk).body)
-
-
-def admin_payload(section, **overrides) -> dict:
-    data = {
-        "headline": "Harbour board approves new berth",
-        "slug": "harbour-board-approves-new-berth",
-        "standfirst": "The decision ends a year of talks.",
-        "body": "<p>The board voted on Tuesday.</p>",
-        "section": section.pk,
-        "new_tags": "",
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "source": "",
-        "original_url": "",
-        "schedule_at_0": "",
-        "schedule_at_1": "",
-        "comments_open": "on",
-        "meta_description": "",
-        "_save": "Save",
-    }
-    for prefix in ("bylines", "corrections"):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data | overrides
-
-
-def form_errors(response) -> str:
-    if response.context is None:
-        return ""
-    form = response.context.get("adminform")
-    formsets = response.context.get("inline_admin_formsets") or []
-    errors = [form.form.errors.as_text()] if form else []
-    errors += [str(f.formset.errors) + str(f.formset.non_form_errors()) for f in formsets]
-    return "\n".join(errors)
 
 
 @pytest.mark.django_db

@@ -10,15 +10,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
+from tests.conftest import PUBLIC_SITE_URL as SITE_URL  # noqa: E402
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 
-SITE_URL = "https://news.example.org"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 XSD = Path(__file__).resolve().parents[2].parent / "shared" / "xsd"
@@ -51,14 +50,8 @@ def assert_valid(content: bytes, schema: str):
 
 
 @pytest.fixture(autouse=True)
-def site_url(settings, db):
-    """SITE_URL is the address; the Sites framework's domain must not matter."""
-    settings.SITE_URL = SITE_URL
-    settings.SITE_NAME = "Harbour Weekly"
-    Site.objects.clear_cache()
-    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "wrong.example", "name": "x"})
-    yield
-    Site.objects.clear_cache()
+def site_url(public_site_url):
+    return public_site_url
 
 
 def get_xml(client, path):
