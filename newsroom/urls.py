@@ -3,15 +3,12 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
-from articles import views as article_views
-
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "The newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", article_views.HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
     path("", include("articles.urls_feeds")),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),

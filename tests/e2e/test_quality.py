@@ -51,7 +51,7 @@ def make_reader_site():
 
 # Each reader page's address, from the site make_reader_site() built.
 READER_PAGES = {
-    "home": lambda site: reverse("home"),
+    "home": lambda site: reverse("articles:home"),
     "article": lambda site: site.article.get_absolute_url(),
     "section": lambda site: reverse("articles:section", args=[site.section.slug]),
     "tag": lambda site: reverse("articles:tag", args=[site.tag.slug]),
