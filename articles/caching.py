@@ -8,6 +8,7 @@ also never kept past the moment the next scheduled story goes live.
 
 import hashlib
 
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -32,9 +33,8 @@ def invalidate_pages(**kwargs) -> None:
     """Make every cached reader page stale."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
-        generation()
-        cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted, or a cache that keeps nothing: start from a new number
+        cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), None)
 
 
 def _timeout() -> int:
@@ -49,7 +49,12 @@ def _timeout() -> int:
 
 
 def _cacheable(request) -> bool:
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    """Anonymous GETs, unless a notice ("Your comment is published") waits in the messages cookie."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+    )
 
 
 def cache_for_readers(view):

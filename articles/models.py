@@ -1,5 +1,7 @@
 """The newsroom's content: sources, sections, authors, stories and corrections."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -167,7 +169,12 @@ class Article(models.Model):
         editable=False,
     )
 
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close comments now; they also close on their own after a while."
+    )
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Visible comments; kept current by comments.services."
+    )
     is_featured = models.BooleanField("featured", default=False)
     is_breaking = models.BooleanField("breaking news", default=False)
     meta_description = models.CharField(
@@ -249,6 +256,14 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def comments_are_open(self) -> bool:
+        """Readers may comment: the editor's switch is on and the story is not too old."""
+        if not (self.comments_open and self.is_public):
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return days is None or timezone.now() < self.published_at + timedelta(days=days)
 
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():

@@ -21,6 +21,13 @@ EDITOR_MODELS = {
 }
 EDITOR_EXTRA = {"articles": ["publish_article"], "auth": ["view_user"]}
 
+# Moderators see comments and nothing else: the queue, reports, the log and the blocklist.
+MODERATOR = {
+    "comments": ["view_comment", "change_comment", "moderate_comment",
+                 "view_report", "view_decision",
+                 "add_blockedterm", "change_blockedterm", "delete_blockedterm", "view_blockedterm"],
+}  # fmt: skip
+
 
 def _permissions(apps, wanted: dict[str, list[str]]):
     Permission = apps.get_model("auth", "Permission")
@@ -56,4 +63,9 @@ def create_roles(apps=global_apps) -> None:
     for name, wanted in (("Reporter", REPORTER), ("Editor", editor_wanted)):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(_permissions(apps, wanted))
-    Group.objects.get_or_create(name="Moderator")
+    moderator, _ = Group.objects.get_or_create(name="Moderator")
+    try:
+        apps.get_model("comments", "Comment")
+    except LookupError:
+        return  # an early migration: the comments app's own migration grants these
+    moderator.permissions.set(_permissions(apps, MODERATOR))

@@ -13,6 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from comments import threads
+from comments.forms import CommentForm
+
 from . import structured_data
 from .caching import cache_for_readers
 from .models import Article, Author, Byline, Correction, OldSlug, Section, Source
@@ -170,6 +173,10 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             related=related_stories(self.object),
+            comment_page=threads.thread_page(
+                self.object, threads.page_number(self.request.GET.get("comments"))
+            ),
+            comment_form=CommentForm(self.object, user=self.request.user),
             article_ld=structured_data.article_ld(self.object),
             breadcrumbs_ld=structured_data.breadcrumbs_ld(self.object),
             **kwargs,
@@ -183,5 +190,10 @@ def preview(request, pk: int):
     article = get_object_or_404(story_for_page(Article.objects.all()), pk=pk)
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    context = {"article": article, "related": related_stories(article), "preview": True}
+    context = {
+        "article": article,
+        "related": related_stories(article),
+        "comment_page": threads.thread_page(article),
+        "preview": True,
+    }
     return render(request, "articles/article_detail.html", context)

@@ -9,6 +9,7 @@ admin.site.index_title = "The newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
     path("", include("articles.urls_feeds")),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),

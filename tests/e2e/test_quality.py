@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from comments.services import mute_token
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 from tests.quality import (
     axe_violations,
@@ -44,9 +45,47 @@ def make_reader_site():
         tags=["Shipping"],
     )
     ArticleFactory(live=True, section=section, headline="Port authority approves a new berth")
+    comment = add_conversation(article)
     return SimpleNamespace(
-        article=article, section=section, source=source, author=author, tag=article.tags.get()
+        article=article,
+        section=section,
+        source=source,
+        author=author,
+        tag=article.tags.get(),
+        comment=comment,
     )
+
+
+def add_conversation(article):
+    """A thread deeper than the nesting shows, a website link and a removed comment with a reply."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from comments.models import Comment
+    from comments.services import recount
+
+    def add(name, parent=None, **fields):
+        comment = Comment(
+            content_type=ContentType.objects.get_for_model(article),
+            object_pk=str(article.pk),
+            site_id=1,
+            user_name=name,
+            user_email=f"{name.split()[0].lower()}@example.org",
+            comment=f"{name} writes about the terminal: https://example.org/terminal\n\nA second paragraph.",
+            parent_id=parent.pk if parent else 0,
+            is_public=True,
+            **fields,
+        )
+        comment.save()
+        return comment
+
+    first = add("Ana Cruz", user_url="https://ana.example.org/")
+    chain = first
+    for name in ("Ben Ong", "Cai Lun", "Dee Raj"):
+        chain = add(name, parent=chain)
+    gone = add("Removed Person", is_removed=True)
+    add("Eli Tan", parent=gone)
+    recount([article.pk])
+    return first
 
 
 # Each reader page's address, from the site make_reader_site() built.
@@ -58,7 +97,35 @@ READER_PAGES = {
     "source": lambda site: reverse("articles:source", args=[site.source.slug]),
     "author": lambda site: reverse("articles:author", args=[site.author.slug]),
     "search": lambda site: reverse("articles:search") + "?q=port",
+    "comment_reply": lambda site: reverse("comments:reply", args=[site.comment.pk]),
+    "comment_report": lambda site: reverse("comments:report", args=[site.comment.pk]),
+    "comment_confirm": lambda site: reverse("comments:confirm", args=[confirm_token(site.article)]),
+    "comment_muted": lambda site: reverse(
+        "comments:mute", args=[mute_token("ana@example.org", site.article.pk)]
+    ),
+    "comment_bad_link": lambda site: reverse("comments:confirm", args=["broken"]),
 }
+
+OK_STATUS = {"comment_bad_link": 400}
+
+
+def confirm_token(article):
+    from django.core import signing
+    from django.utils import timezone
+
+    pending = {
+        "object_pk": str(article.pk),
+        "user_name": "Fay Lim",
+        "user_email": "fay@example.org",
+        "user_url": "",
+        "comment": "Waiting for my click.",
+        "parent_id": 0,
+        "replied_to_id": None,
+        "followup": False,
+        "ip_address": "127.0.0.1",
+        "submit_date": timezone.now().isoformat(),
+    }
+    return signing.dumps(pending, salt="comments.confirm", compress=True)
 
 
 def page_url(name: str, site) -> str | None:
@@ -109,7 +176,7 @@ def test_reader_page_has_no_accessibility_or_html_errors(name, page, nu_report):
     if url is None:
         pytest.skip(f"page not built yet: the {name} page has no URL")
     response = page.goto(url)
-    assert response.status == 200, f"GET {url} answered {response.status}"
+    assert response.status == OK_STATUS.get(name, 200), f"GET {url} answered {response.status}"
     violations = axe_violations(page)
     assert violations == [], f"GET {url}\n{format_violations(violations)}"
     errors = nu_report[name]
@@ -128,4 +195,24 @@ def test_home_page_with_nothing_published_has_no_accessibility_or_html_errors(pa
     errors = nu_errors(response.text())
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
+    assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)
+
+
+def test_a_refused_comment_page_has_no_accessibility_or_html_errors(page, settings):
+    """The page a reader sees when the comment form is refused: errors listed, their text kept."""
+    require_axe()
+    require_vnu()
+    settings.COMMENTS_MIN_SECONDS = 0
+    site = make_reader_site()
+    page.goto(site.article.get_absolute_url())
+    page.get_by_label("Name").fill("Gus Ho")
+    page.get_by_label("Email", exact=True).fill("not-an-address")
+    page.get_by_label("Comment", exact=True).fill("My thoughts on the terminal.")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Post comment").click()
+    html = navigation.value.text()
+    assert "Your comment was not posted" in html and "My thoughts on the terminal." in html
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    errors = nu_errors(html)
     assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)

@@ -19,6 +19,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -26,6 +27,9 @@ from django.utils import timezone
 
 from articles import demo_content
 from articles.models import Article, Author, Byline, Correction, Section, Source
+from comments import demo_comments
+from comments.models import BlockedTerm, Comment, Report
+from comments.services import recount
 
 Status = Article.Status
 
@@ -65,6 +69,7 @@ class Command(BaseCommand):
             authors = self.load_authors(users["reporter"])
             states = self.load_stories(users, sections, sources, authors)
             site = self.load_site()
+            self.load_comments()
         self.report(states, site)
 
     # ---- accounts, reference rows and the site
@@ -180,6 +185,48 @@ class Command(BaseCommand):
             reversion.set_comment("Demo content")
         return article
 
+    # ---- comments
+
+    def load_comments(self):
+        """Demo threads for stories that have none yet, and the starter blocklist."""
+        for kind, term, note in demo_comments.BLOCKED_TERMS:
+            _, created = BlockedTerm.objects.get_or_create(kind=kind, term=term, defaults={"note": note})
+        stories = Article.objects.filter(slug__in=demo_comments.THREADS)
+        for article in stories:
+            created = not Comment.objects.for_story(article).exists()
+            for thread in demo_comments.THREADS[article.slug]:
+                if created:
+                    self.add_comment(article, thread, parent=None, minutes_after=30)
+                self.count("threads", created)
+            if created:
+                recount([article.pk])
+
+    def add_comment(self, article, entry, parent, minutes_after):
+        state = entry.get("state", "visible")
+        comment = Comment(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_pk=str(article.pk),
+            site_id=settings.SITE_ID,
+            user_name=entry["name"],
+            user_email=entry["email"],
+            comment=entry["text"],
+            submit_date=article.published_at + timedelta(minutes=minutes_after),
+            ip_address="192.0.2.10",
+            parent_id=parent.pk if parent else 0,
+            followup=entry.get("followup", False),
+            is_public=state == "visible",
+            is_removed=state == "spam",
+            is_spam=state == "spam",
+            hold_reasons=entry.get("hold_reasons", []),
+        )
+        comment.save()
+        for n, reason in enumerate(entry.get("reported", [])):
+            Report.objects.get_or_create(
+                comment=comment, reporter_key=f"demo:{n}", defaults={"reason": reason}
+            )
+        for step, reply in enumerate(entry.get("replies", []), start=1):
+            self.add_comment(article, reply, parent=comment, minutes_after=minutes_after + 25 * step)
+
     # ---- output
 
     def count(self, label, created):
@@ -189,7 +236,7 @@ class Command(BaseCommand):
     def report(self, states, site):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
-        for label in ("accounts", "sources", "sections", "authors", "stories"):
+        for label in ("accounts", "sources", "sections", "authors", "stories", "threads"):
             created_n, existing_n = self.tally.get(label, (0, 0))
             out.write(f"  {label:<9} {created_n:>3} created, {existing_n:>3} already there")
         if states:

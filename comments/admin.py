@@ -1,0 +1,509 @@
+"""The moderators' admin: the queue of comments waiting for a decision, the log, the blocklist."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django_comments.models import Comment as BaseComment
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import BlackListedDomain, XtdComment
+
+from articles.models import Article
+
+from . import services
+from .models import HELD, VISIBLE, BlockedTerm, Comment, Decision, HoldReason, Report, Status
+
+# The libraries' own admins show every comment as a plain row; ours replaces them.
+for _model in (XtdComment, CommentFlag, BlackListedDomain, BaseComment):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+EXCERPT = 120
+WAITING = "waiting"
+REPORTED = "reported"
+
+# What each button does, in the order buttons appear, and what it says afterwards.
+ACTIONS = {
+    services.APPROVE: ("Approve", "approved"),
+    services.REMOVE: ("Remove", "removed"),
+    services.SPAM: ("Spam", "marked as spam"),
+    services.NOT_SPAM: ("Not spam", "marked as not spam"),
+}
+
+
+def excerpt(text: str, length: int = EXCERPT) -> str:
+    return Truncator(" ".join(text.split())).chars(length)
+
+
+def comment_link(comment_id: int, text: str):
+    url = reverse("admin:comments_comment_change", args=[comment_id])
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def open_reports_count():
+    reports = (
+        Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("comment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(reports, output_field=IntegerField()), 0)
+
+
+NEEDS_ATTENTION = HELD | Q(is_removed=False, open_reports__gt=0)
+WAITING_FIRST = Case(
+    When(
+        HELD
+        | Q(
+            Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)), is_removed=False
+        ),
+        then=Value(0),
+    ),
+    default=Value(1),
+)
+
+
+def buttons_for(comment: Comment) -> list[str]:
+    """The decisions that would change something for this comment."""
+    match comment.status:
+        case Status.SPAM:
+            return [services.NOT_SPAM]
+        case Status.REMOVED:
+            return [services.APPROVE, services.SPAM]
+        case Status.HELD:
+            return [services.APPROVE, services.REMOVE, services.SPAM]
+    # A published comment is approved again only to dismiss its reports.
+    keep = [services.APPROVE] if getattr(comment, "open_reports", 0) else []
+    return [*keep, services.REMOVE, services.SPAM]
+
+
+def moderate_url(comment_id: int, action: str) -> str:
+    return reverse("admin:comments_comment_moderate", args=[comment_id, action])
+
+
+def stories_of(comments) -> dict[int, Article]:
+    """The stories a page of comments belong to, in one query."""
+    article_type = ContentType.objects.get_for_model(Article)
+    pks = {
+        int(c.object_pk) for c in comments if c.content_type_id == article_type.pk and c.object_pk.isdigit()
+    }
+    if not pks:
+        return {}
+    return (
+        Article.objects.select_related("section")
+        .only("headline", "slug", "published_at", "section__slug")
+        .in_bulk(pks)
+    )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (WAITING, "Waiting (held or reported)"),
+            (Status.HELD, "Held"),
+            (REPORTED, "Reported"),
+            (Status.VISIBLE, "Published"),
+            (Status.REMOVED, "Removed"),
+            (Status.SPAM, "Spam"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "waiting":
+                return queryset.filter(NEEDS_ATTENTION)
+            case "held":
+                return queryset.filter(HELD)
+            case "reported":
+                return queryset.filter(is_removed=False, open_reports__gt=0)
+            case "visible":
+                return queryset.filter(VISIBLE)
+            case "removed":
+                return queryset.removed()
+            case "spam":
+                return queryset.spam()
+        return queryset
+
+
+class StoryFilter(admin.SimpleListFilter):
+    """The stories most recently commented on."""
+
+    title = "story"
+    parameter_name = "story"
+    limit = 50
+
+    def lookups(self, request, model_admin):
+        article_type = ContentType.objects.get_for_model(Article)
+        recent = (
+            Comment.objects.filter(content_type=article_type)
+            .order_by()
+            .values("object_pk")
+            .annotate(last=Max("submit_date"))
+            .order_by("-last")[: self.limit]
+        )
+        pks = [int(row["object_pk"]) for row in recent if row["object_pk"].isdigit()]
+        headlines = dict(Article.objects.filter(pk__in=pks).values_list("pk", "headline"))
+        return [(str(pk), Truncator(headlines[pk]).chars(60)) for pk in pks if pk in headlines]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                content_type=ContentType.objects.get_for_model(Article), object_pk=self.value()
+            )
+        return queryset
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    title = "reason held"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return HoldReason.choices
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code not in HoldReason.values:
+            return queryset
+        # The list is stored as JSON text; a quoted code matches one whole entry on every database.
+        held_for = Q(hold_reasons__icontains=f'"{code}"')
+        if code == HoldReason.REPORTED:
+            held_for |= Q(open_reports__gt=0)
+        return queryset.filter(held_for)
+
+
+class QueueChangeList(ChangeList):
+    """The queue's page, with each row's story fetched alongside it rather than one by one."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        stories = stories_of(rows)
+        can_moderate = self.model_admin.has_moderate_permission(request)
+        here = request.get_full_path()
+        for comment in rows:
+            comment.story = stories.get(int(comment.object_pk)) if comment.object_pk.isdigit() else None
+            comment.can_moderate = can_moderate
+            comment.return_to = here
+        self.result_list = rows
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    fields = ["decided_at", "moderator", "action", "from_status", "to_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "moderation log"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ["created_at", "reason", "note", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "reports from readers"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "status_label",
+        "text_excerpt",
+        "story_link",
+        "parent_excerpt",
+        "user_name",
+        "user_email",
+        "ip_address",
+        "age",
+        "reasons",
+        "moderation_buttons",
+    ]
+    list_display_links = ["text_excerpt"]
+    list_filter = [StatusFilter, StoryFilter, ReasonFilter]
+    search_fields = ["user_name", "user_email", "comment", "ip_address"]
+    list_per_page = 50
+    actions = ["approve", "remove", "mark_spam", "mark_not_spam"]
+    inlines = [ReportInline, DecisionInline]
+    fieldsets = [
+        (None, {"fields": ["story_link", "parent_excerpt", "comment"]}),
+        ("Commenter", {"fields": ["user_name", "user_email", "user_url", "ip_address", "submit_date"]}),
+        ("Moderation", {"fields": ["status_label", "reasons", "is_public", "is_removed", "is_spam"]}),
+    ]
+    # State changes go through the buttons, so that each one is logged.
+    readonly_fields = [
+        "story_link",
+        "parent_excerpt",
+        "user_name",
+        "user_email",
+        "user_url",
+        "ip_address",
+        "submit_date",
+        "status_label",
+        "reasons",
+        "is_public",
+        "is_removed",
+        "is_spam",
+    ]
+
+    # --- who sees and does what ------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("comments.moderate_comment")
+
+    # --- the queue ---------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        parent = BaseComment.objects.filter(pk=OuterRef("parent_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_reports=open_reports_count(),
+                parent_text=Subquery(parent.values("comment")[:1]),
+                parent_name=Subquery(parent.values("user_name")[:1]),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at"),
+                    to_attr="open_report_list",
+                )
+            )
+        )
+
+    def get_ordering(self, request):
+        # Waiting comments (held, or published and reported) first, then the newest. An
+        # expression, not an annotation: other admins order their comment choices by it.
+        return [WAITING_FIRST.asc(), "-submit_date", "-pk"]
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Moderation queue", **(extra_context or {})})
+
+    # --- columns and read-only fields ---------------------------------------------------
+
+    @admin.display(description="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description="comment")
+    def text_excerpt(self, obj):
+        return format_html("{}", excerpt(obj.comment))
+
+    @admin.display(description="story")
+    def story_link(self, obj):
+        story = getattr(obj, "story", None)
+        if story is None and not hasattr(obj, "story") and obj.pk:
+            story = stories_of([obj]).get(int(obj.object_pk)) if obj.object_pk.isdigit() else None
+        if story is None:
+            return "–"
+        return format_html(
+            '<a href="{}{}">{}</a>', settings.SITE_URL, story.get_absolute_url(), story.headline
+        )
+
+    @admin.display(description="in reply to")
+    def parent_excerpt(self, obj):
+        if not obj.parent_id or obj.parent_id == obj.pk or getattr(obj, "parent_text", None) is None:
+            return "–"
+        return comment_link(obj.parent_id, f"{obj.parent_name}: {excerpt(obj.parent_text, 80)}")
+
+    @admin.display(description="age", ordering="submit_date")
+    def age(self, obj):
+        return f"{timesince(obj.submit_date, depth=1)} ago"
+
+    @admin.display(description="reasons")
+    def reasons(self, obj):
+        parts = obj.hold_reason_labels()
+        reports = getattr(obj, "open_report_list", None)
+        if reports is None:
+            reports = list(obj.reports.filter(resolved_at__isnull=True))
+        if reports:
+            why = Counter(report.get_reason_display() for report in reports)
+            listed = ", ".join(label if n == 1 else f"{label} ×{n}" for label, n in why.items())
+            parts.append(f"Reported {len(reports)}× ({listed})")
+        return "; ".join(parts) or "–"
+
+    @admin.display(description="moderate")
+    def moderation_buttons(self, obj):
+        if not getattr(obj, "can_moderate", False):
+            return ""
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" formmethod="post" '
+            'formnovalidate name="next" value="{}">{}</button>',
+            (
+                (moderate_url(obj.pk, action), obj.return_to, ACTIONS[action][0])
+                for action in buttons_for(obj)
+            ),
+        )
+
+    # --- the change form ---------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"moderation_buttons": [], "moderation_next": request.get_full_path()}
+        if self.has_moderate_permission(request):
+            comment = self.get_object(request, object_id)
+            if comment is not None:
+                context["moderation_buttons"] = [
+                    {"label": ACTIONS[action][0], "url": moderate_url(comment.pk, action)}
+                    for action in buttons_for(comment)
+                ]
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/moderate/<str:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk, action):
+        """One button on one comment: approve, remove, spam or not spam."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        if action not in ACTIONS:
+            raise Http404("No such moderation action.")
+        comment = get_object_or_404(Comment, pk=pk)
+        changed = services.moderate([comment], action, request.user)
+        if changed:
+            self.message_user(request, f"Comment {ACTIONS[action][1]}.", messages.SUCCESS)
+        else:
+            status = comment.get_status_display().lower()
+            self.message_user(request, f"Nothing changed: the comment is {status}.", messages.WARNING)
+        return HttpResponseRedirect(self._next_url(request))
+
+    def _next_url(self, request) -> str:
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return reverse("admin:comments_comment_changelist")
+
+    def _moderate_selected(self, request, queryset, action):
+        changed = services.moderate(list(queryset), action, request.user)
+        noun = "comment" if changed == 1 else "comments"
+        self.message_user(request, f"{changed} {noun} {ACTIONS[action][1]}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._moderate_selected(request, queryset, services.APPROVE)
+
+    @admin.action(description="Remove selected comments", permissions=["moderate"])
+    def remove(self, request, queryset):
+        self._moderate_selected(request, queryset, services.REMOVE)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._moderate_selected(request, queryset, services.SPAM)
+
+    @admin.action(description="Mark selected comments as not spam", permissions=["moderate"])
+    def mark_not_spam(self, request, queryset):
+        self._moderate_selected(request, queryset, services.NOT_SPAM)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["decided_at", "moderator", "action", "comment_link", "change"]
+    list_filter = ["action", ("moderator", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["moderator", "comment"]
+    date_hierarchy = "decided_at"
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        return comment_link(obj.comment_id, f"{obj.comment.user_name}: {excerpt(obj.comment.comment, 60)}")
+
+    @admin.display(description="from → to")
+    def change(self, obj):
+        return f"{obj.get_from_status_display()} → {obj.get_to_status_display()}"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["comment_link", "reason", "note", "created_at", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["comment"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        return comment_link(obj.comment_id, f"{obj.comment.user_name}: {excerpt(obj.comment.comment, 60)}")
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["term", "note"]

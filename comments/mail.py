@@ -1,0 +1,106 @@
+"""The comment mails: confirm your comment, a reply to yours, comments are waiting, yours is published.
+
+Each is plain text from a template under templates/comments/email/. Names that
+readers typed never reach a header; subjects are ours.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import EmailMessage, mailers
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+MODERATORS_MAILED_KEY = "comments:moderators-mailed"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _message(template: str, context: dict, to: list[str], subject: str, headers=None) -> EmailMessage:
+    body = render_to_string(f"comments/email/{template}.txt", {"site_name": settings.SITE_NAME, **context})
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, headers=headers or {})
+
+
+def confirmation_request(article, data: dict, token: str) -> None:
+    url = _absolute(reverse("comments:confirm", args=[token]))
+    context = {
+        "article": article,
+        "story_url": _absolute(article.get_absolute_url()),
+        "confirm_url": url,
+        "name": data["user_name"],
+        "text": data["comment"],
+    }
+    _message("confirm", context, [data["user_email"]], f"Confirm your comment on {settings.SITE_NAME}").send()
+
+
+def reply_notifications(comment) -> int:
+    """Tell the authors of the comments this one answers, if they asked; one mail per address."""
+    from . import services
+    from .models import Comment
+
+    ancestors = set()
+    if comment.level:
+        wanted = {comment.parent_id, comment.replied_to_id} - {None}
+        ancestors = Comment.objects.visible().filter(pk__in=wanted, followup=True)
+    recipients = {}
+    for earlier in ancestors:
+        email = earlier.user_email.lower()
+        if email and email != comment.user_email.lower():
+            recipients.setdefault(email, earlier)
+    if not recipients:
+        return 0
+    article = comment.content_object
+    messages = []
+    for email, earlier in recipients.items():
+        mute_url = _absolute(reverse("comments:mute", args=[services.mute_token(email, article.pk)]))
+        context = {
+            "article": article,
+            "comment": comment,
+            "earlier": earlier,
+            "mute_url": mute_url,
+            "comment_url": _absolute(comment.get_absolute_url()),
+        }
+        headers = {"List-Unsubscribe": f"<{mute_url}>"}
+        messages.append(_message("reply", context, [earlier.user_email], "A reply to your comment", headers))
+    with mailers.default as connection:  # one SMTP session for all of them
+        return connection.send_messages(messages)
+
+
+def moderators_waiting() -> bool:
+    """Mail the moderators that comments wait, at most once per COMMENTS_MODERATOR_MAIL_MINUTES."""
+    from . import services
+
+    if not cache.add(MODERATORS_MAILED_KEY, True, settings.COMMENTS_MODERATOR_MAIL_MINUTES * 60):
+        return False
+    User = get_user_model()
+    to = sorted(
+        set(
+            User.objects.filter(is_active=True)
+            .filter(Q(groups__name="Moderator") | Q(is_superuser=True))
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not to:
+        return False
+    context = {
+        "count": services.waiting_count(),
+        "queue_url": _absolute(reverse("admin:comments_comment_changelist")),
+    }
+    _message("moderators", context, to, f"Comments are waiting on {settings.SITE_NAME}").send()
+    return True
+
+
+def approved(comment) -> bool:
+    if not (settings.COMMENTS_MAIL_ON_APPROVAL and comment.user_email):
+        return False
+    context = {
+        "article": comment.content_object,
+        "comment_url": _absolute(comment.get_absolute_url()),
+        "name": comment.user_name,
+    }
+    _message("approved", context, [comment.user_email], "Your comment is published").send()
+    return True

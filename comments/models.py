@@ -1,0 +1,188 @@
+"""Reader comments: django-comments-xtd's threaded comment plus what moderation needs.
+
+A comment is *visible* (shown to readers) when it is public and not removed;
+`Comment.objects.visible()` is the one definition. Held comments are not public
+and not removed; removed ones are removed; spam is removed and marked spam.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django_comments_xtd.models import XtdComment, XtdCommentManager
+
+
+class HoldReason(models.TextChoices):
+    LINKS = "links", "Many links"
+    BLOCKLIST = "blocklist", "Blocked word or domain"
+    FIRST_TIME = "first_time", "First-time commenter"
+    RATE = "rate", "Many comments in a short time"
+    REPORTED = "reported", "Reported by readers"
+
+
+class Status(models.TextChoices):
+    VISIBLE = "visible", "Published"
+    HELD = "held", "Held"
+    REMOVED = "removed", "Removed"
+    SPAM = "spam", "Spam"
+
+
+VISIBLE = Q(is_public=True, is_removed=False)
+HELD = Q(is_public=False, is_removed=False)
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(VISIBLE)
+
+    def held(self):
+        return self.filter(HELD)
+
+    def spam(self):
+        return self.filter(is_removed=True, is_spam=True)
+
+    def removed(self):
+        return self.filter(is_removed=True, is_spam=False)
+
+    def for_story(self, article):
+        return self.filter(content_type=ContentType.objects.get_for_model(article), object_pk=str(article.pk))
+
+
+class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
+    pass
+
+
+class Comment(XtdComment):
+    """One reader comment. Threading (thread_id, parent_id, level, order) comes from xtd."""
+
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        parent_link=True,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="newsroom_comment",
+    )
+    replied_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The comment answered, when the reply sits beside it at the deepest level.",
+    )
+    text_html = models.TextField(
+        blank=True, editable=False, help_text="The text as readers see it, made safe when the comment is saved."
+    )
+    hold_reasons = models.JSONField(default=list, blank=True)
+    is_spam = models.BooleanField(default=False)
+
+    objects = CommentManager()
+
+    class Meta:
+        verbose_name = "comment"
+        verbose_name_plural = "comments"
+        permissions = [("moderate_comment", "Can approve, remove and mark comments as spam")]
+
+    def save(self, *args, **kwargs):
+        from .templatetags.comment_display import comment_html
+
+        self.text_html = comment_html(self.comment)
+        super().save(*args, **kwargs)
+
+    @property
+    def status(self) -> str:
+        if self.is_removed:
+            return Status.SPAM if self.is_spam else Status.REMOVED
+        return Status.VISIBLE if self.is_public else Status.HELD
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Status.VISIBLE
+
+    def hold_reason_labels(self) -> list[str]:
+        labels = dict(HoldReason.choices)
+        return [labels.get(code, code) for code in self.hold_reasons]
+
+    def get_absolute_url(self, anchor_pattern="#c{id}"):
+        return self.content_object.get_absolute_url() + anchor_pattern.format(id=self.pk)
+
+
+class Report(models.Model):
+    """A reader's "Report": one per reader (a signed-in account, else an IP) per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter_key = models.CharField(max_length=80)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter_key"], name="one_report_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Decision(models.Model):
+    """The moderation log: who did what to which comment, and when."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REMOVE = "remove", "Removed"
+        SPAM = "spam", "Marked as spam"
+        NOT_SPAM = "not_spam", "Marked as not spam"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    decided_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = "moderation decision"
+
+    def __str__(self):
+        return f"{self.get_action_display()} comment {self.comment_id}"
+
+
+class BlockedTerm(models.Model):
+    """A word, phrase or domain that holds any comment containing it for moderation."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase"
+        DOMAIN = "domain", "Domain"
+
+    term = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORD)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "term"]
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="unique_blocked_term")]
+
+    def __str__(self):
+        return self.term
+
+    def save(self, *args, **kwargs):
+        self.term = self.term.strip().lower()
+        if self.kind == self.Kind.DOMAIN:
+            self.term = self.term.removeprefix("http://").removeprefix("https://").split("/")[0]
+            self.term = self.term.removeprefix("www.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,13 @@
+"""Template tags for the moderators' admin."""
+
+from django import template
+
+from comments import services
+
+register = template.Library()
+
+
+@register.simple_tag
+def waiting_comments() -> int:
+    """How many comments wait for a moderator: `{% waiting_comments as n %}`."""
+    return services.waiting_count()

@@ -1,0 +1,63 @@
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+
+from comments.forms import CommentForm
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and the moderators' mail throttle live in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def story(db):
+    return ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+
+
+@pytest.fixture
+def open_door(settings):
+    """No confirmation mail and no first-time hold: a comment publishes at once."""
+    settings.COMMENTS_CONFIRM_EMAIL = False
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    return settings
+
+
+def form_data(article, *, age: int = 30, **fields) -> dict:
+    """What a reader's browser sends, with a form shown `age` seconds ago."""
+    timestamp = str(int(time.time()) - age)
+    form = CommentForm(article)
+    data = {
+        "content_type": "articles.article",
+        "object_pk": str(article.pk),
+        "timestamp": timestamp,
+        "security_hash": form.generate_security_hash("articles.article", str(article.pk), timestamp),
+        "honeypot": "",
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "url": "",
+        "comment": "The dredging plan leaves out the silt from the north basin.",
+        "reply_to": "0",
+        "replied_to": "",
+    }
+    data.update({key: str(value) for key, value in fields.items()})
+    return data
+
+
+@pytest.fixture
+def post(client):
+    def _post(article, follow=False, **fields):
+        return client.post("/comments/post/", form_data(article, **fields), follow=follow)
+
+    return _post
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

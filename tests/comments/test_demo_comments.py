@@ -1,0 +1,37 @@
+"""The demo conversations `make run` shows: threads, one held, one spam, one reported."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_threads_show_on_their_story_and_the_queue_has_work(client):
+    load_demo()
+    story = Article.objects.get(slug="kembang-gateway-opens-deepwater-berths")
+    assert story.comment_count == 5
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Has the port said anything about the second gate?" in page
+    assert "in reply to" not in page  # the demo threads stay within the depth
+    assert "Will the new cranes be remote-operated?" not in page  # held
+    assert "verified shipper leads" not in page  # spam
+    statuses = sorted(c.status for c in Comment.objects.for_story(story))
+    assert statuses == ["held", "spam", "visible", "visible", "visible", "visible", "visible"]
+    assert services.waiting_count() == 3  # two held, one reported
+
+
+def test_loading_twice_adds_no_comments():
+    load_demo()
+    before = Comment.objects.count()
+    load_demo()
+    assert Comment.objects.count() == before == 11
