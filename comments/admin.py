@@ -252,19 +252,17 @@ class ReportInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    # Few, dense columns: the whole row fits a laptop screen, buttons included.
     list_display = [
         "status_label",
-        "text_excerpt",
+        "comment_cell",
         "story_link",
-        "parent_excerpt",
-        "user_name",
-        "user_email",
-        "ip_address",
+        "commenter",
         "age",
         "reasons",
         "moderation_buttons",
     ]
-    list_display_links = ["text_excerpt"]
+    list_display_links = ["comment_cell"]
     list_filter = [StatusFilter, StoryFilter, ReasonFilter]
     search_fields = ["user_name", "user_email", "comment", "ip_address"]
     list_per_page = 50
@@ -344,6 +342,22 @@ class CommentAdmin(admin.ModelAdmin):
     def text_excerpt(self, obj):
         return format_html("{}", excerpt(obj.comment))
 
+    @admin.display(description="comment")
+    def comment_cell(self, obj):
+        """The text, and for a reply whom it answers (plain text: the cell is itself a link)."""
+        if not obj.parent_id or obj.parent_id == obj.pk or getattr(obj, "parent_text", None) is None:
+            return format_html("{}", excerpt(obj.comment))
+        return format_html(
+            "{}<br><small>in reply to {}: {}</small>", excerpt(obj.comment), obj.parent_name,
+            excerpt(obj.parent_text, 60),
+        )  # fmt: skip
+
+    @admin.display(description="commenter")
+    def commenter(self, obj):
+        return format_html(
+            "{}<br><small>{}<br>{}</small>", obj.user_name, obj.user_email, obj.ip_address or "no IP"
+        )
+
     @admin.display(description="story")
     def story_link(self, obj):
         story = getattr(obj, "story", None)
@@ -352,7 +366,11 @@ class CommentAdmin(admin.ModelAdmin):
         if story is None:
             return "–"
         return format_html(
-            '<a href="{}{}">{}</a>', settings.SITE_URL, story.get_absolute_url(), story.headline
+            '<a href="{}{}" title="{}">{}</a>',
+            settings.SITE_URL,
+            story.get_absolute_url(),
+            story.headline,
+            Truncator(story.headline).chars(60),
         )
 
     @admin.display(description="in reply to")

@@ -131,8 +131,9 @@ class TestQueue:
         report(reply, Report.Reason.SPAM, key="ip:b")
         report(reply, Report.Reason.OFF_TOPIC, key="ip:c")
         page = moderator_client.get(QUEUE).content.decode()
-        assert f'<a href="{SITE}{story.get_absolute_url()}">Harbour dredging starts in spring</a>' in page
-        assert f'<a href="{QUEUE}{parent.pk}/change/">Ada Reader: The silt goes north, not south.</a>' in page
+        story_url = f"{SITE}{story.get_absolute_url()}"
+        assert f'<a href="{story_url}" title="Harbour dredging starts in spring">Harbour dredging' in page
+        assert "<small>in reply to Ada Reader: The silt goes north, not south.</small>" in page
         for text in ("Bo Quay", "bo@example.org", "203.0.113.7", "3\xa0hours ago", "Held"):
             assert text in page
         assert "First-time commenter; Many links; Reported 3× (Spam or advertising ×2, Off topic)" in page
