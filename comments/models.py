@@ -71,7 +71,9 @@ class Comment(XtdComment):
         help_text="The comment answered, when the reply sits beside it at the deepest level.",
     )
     text_html = models.TextField(
-        blank=True, editable=False, help_text="The text as readers see it, made safe when the comment is saved."
+        blank=True,
+        editable=False,
+        help_text="The text as readers see it, made safe when the comment is saved.",
     )
     hold_reasons = models.JSONField(default=list, blank=True)
     is_spam = models.BooleanField(default=False)

@@ -94,6 +94,12 @@ def page_number(value: str | None) -> int:
     return int(value)
 
 
+SHOWN_FIELDS = (
+    "pk", "thread_id", "parent_id", "level", "order", "user_name", "user_url", "comment", "text_html",
+    "submit_date", "is_public", "is_removed", "is_spam", "replied_to_id", "object_pk", "content_type_id",
+)  # fmt: skip
+
+
 def thread_page(article, number: int = 1) -> ThreadPage:
     per_page = settings.COMMENTS_PER_PAGE
     on_story = Comment.objects.for_story(article).select_related(None).order_by()
@@ -110,9 +116,7 @@ def thread_page(article, number: int = 1) -> ThreadPage:
     thread_ids = thread_ids[:per_page]
     comments = (
         on_story.filter(thread_id__in=thread_ids, is_spam=False)
-        .only("pk", "thread_id", "parent_id", "level", "order", "user_name", "user_url", "comment", "text_html",
-              "submit_date", "is_public", "is_removed", "is_spam", "replied_to_id", "object_pk",
-              "content_type_id")
+        .only(*SHOWN_FIELDS)
         .order_by("thread_id", "order")
     )  # fmt: skip
     return ThreadPage(build(comments), number, has_next)

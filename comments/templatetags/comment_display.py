@@ -1,6 +1,7 @@
 """How a comment looks to readers: escaped text with safe links, initials instead of avatars."""
 
 import hashlib
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -11,6 +12,7 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 LINK_REL = "nofollow ugc noopener"
+_HREFLESS_LINK = re.compile(r'<a rel="nofollow ugc noopener">(.*?)</a>', re.DOTALL)
 
 
 @register.filter
@@ -24,6 +26,8 @@ def comment_html(text: str) -> str:
         url_schemes={"http", "https"},
         link_rel=LINK_REL,
     )
+    # urlize links email addresses with mailto:, which nh3 drops: keep their text, not an empty <a>.
+    cleaned = _HREFLESS_LINK.sub(r"\1", cleaned)
     return mark_safe(cleaned)  # noqa: S308 (escaped by urlize, then allowlisted by nh3)
 
 

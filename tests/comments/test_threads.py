@@ -338,3 +338,22 @@ def test_the_form_on_the_story_page_posts(open_door, client, story, settings):
     time.sleep(1.1)  # a reader takes a moment
     assert client.post("/comments/post/", data).status_code == 302
     assert Comment.objects.get().is_visible
+
+
+def test_email_addresses_stay_plain_text(story):
+    comment = add(story, text="Write to reader@example.org or see https://example.org/x")
+    assert "Write to reader@example.org or see <a href" in comment.text_html
+    assert 'href="https://example.org/x"' in comment.text_html
+
+
+def test_render_comments_refreshes_stored_html(story):
+    import io
+
+    from django.core.management import call_command
+
+    comment = add(story, text="Plain words.")
+    Comment.objects.filter(pk=comment.pk).update(text_html="<p>stale</p>")
+    out = io.StringIO()
+    call_command("render_comments", stdout=out)
+    assert "1 comment(s) re-rendered." in out.getvalue()
+    assert Comment.objects.get(pk=comment.pk).text_html == "<p>Plain words.</p>"
