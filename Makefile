@@ -29,7 +29,7 @@ install: $(VENV)/.installed $(if $(shell command -v npm 2>/dev/null),node_module
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python -m newsroom.run --port $(PORT)   # web server, task worker and newsletter scheduler
 
 test: install
 	$(BIN)/python -m pytest

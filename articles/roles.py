@@ -19,7 +19,13 @@ EDITOR_MODELS = {
     "taggit": ["tag"],
     "flatpages": ["flatpage"],
 }
-EDITOR_EXTRA = {"articles": ["publish_article"], "auth": ["view_user"]}
+EDITOR_EXTRA = {
+    "articles": ["publish_article"],
+    "auth": ["view_user"],
+    # The newsletter: subscribers (no adding by hand: double opt-in), digests (add = send by hand).
+    "subscriptions": ["view_subscriber", "change_subscriber", "delete_subscriber",
+                      "view_digest", "add_digest", "view_delivery"],
+}  # fmt: skip
 
 # Moderators see comments and nothing else: the queue, reports, the log and the blocklist.
 MODERATOR = {
@@ -58,14 +64,21 @@ def create_roles(apps=global_apps) -> None:
         for app, models in EDITOR_MODELS.items()
     }
     for app, codenames in EDITOR_EXTRA.items():
+        if app == "subscriptions" and not _has_model(apps, "subscriptions", "Subscriber"):
+            continue  # an early migration: the newsletter's own migration grants these
         editor_wanted.setdefault(app, []).extend(codenames)
 
     for name, wanted in (("Reporter", REPORTER), ("Editor", editor_wanted)):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(_permissions(apps, wanted))
     moderator, _ = Group.objects.get_or_create(name="Moderator")
+    if _has_model(apps, "comments", "Comment"):  # else an early migration: comments' own grants these
+        moderator.permissions.set(_permissions(apps, MODERATOR))
+
+
+def _has_model(apps, app_label: str, model: str) -> bool:
     try:
-        apps.get_model("comments", "Comment")
+        apps.get_model(app_label, model)
     except LookupError:
-        return  # an early migration: the comments app's own migration grants these
-    moderator.permissions.set(_permissions(apps, MODERATOR))
+        return False
+    return True

@@ -67,7 +67,7 @@ def main():
 
 
 def run():
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         story = seed()
         client = Client(HTTP_HOST="127.0.0.1")  # a real host: no test instrumentation

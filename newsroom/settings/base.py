@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_comments_xtd",
     "django_comments",
+    "django_tasks_db",
     "articles",
     "comments",
     "subscriptions",
@@ -111,6 +112,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the task worker and the scheduler share the file: write-ahead
+    # logging lets readers go on while one writes, and writers wait instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
@@ -191,6 +200,27 @@ COMMENTS_RATE_LIMIT = (3, 60)  # more than 3 a minute: refused with "please wait
 COMMENTS_MIN_SECONDS = 3  # a form sent sooner than this after it was shown is a bot's
 COMMENTS_MODERATOR_MAIL_MINUTES = 30
 COMMENTS_MAIL_ON_APPROVAL = True
+
+# Background work: Django's tasks framework, stored in the database (django-tasks-db);
+# `manage.py db_worker` runs them, `manage.py newsletter_scheduler` starts the daily digest.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The newsletter (subscriptions/).
+NEWSLETTER_DIGEST_TIME = os.environ.get("NEWSLETTER_DIGEST_TIME", "07:00")  # local time (TIME_ZONE)
+NEWSLETTER_MIN_STORIES = int(os.environ.get("NEWSLETTER_MIN_STORIES", "1"))  # fewer for a reader: no mail
+NEWSLETTER_MAX_STORIES = 20
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600
+NEWSLETTER_MAIL_INTERVAL = 3600  # at most one sign-up mail per address per hour
+NEWSLETTER_MIN_SECONDS = 2  # a sign-up form sent sooner than this after it was shown is a bot's
+NEWSLETTER_SIGNUP_RATE = (10, 3600)  # sign-ups per IP address per hour
+NEWSLETTER_BOUNCE_LIMIT = 3  # permanent failures before an address is marked bouncing
+NEWSLETTER_BATCH_SECONDS = 10  # one send task works this long, then hands over to the next
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "120"))  # a silent sender is dead
+NEWSLETTER_RETRY_BASE_SECONDS = int(os.environ.get("NEWSLETTER_RETRY_BASE_SECONDS", "60"))
+NEWSLETTER_MAX_ATTEMPTS = 8
+NEWSLETTER_CONSENT_TEXT = (
+    "Send me {site}'s daily newsletter. I can leave at any time with the link in every mail."
+)
 
 LOGGING = {
     "version": 1,

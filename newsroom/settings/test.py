@@ -1,5 +1,6 @@
 """The test suite: fast hashing, mail kept in memory, files in a throwaway folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -10,3 +11,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the newsletter tests start real worker processes that share it.
+    # One per test process, so parallel runs never share it.
+    test_db = Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(test_db)}  # noqa: F405
