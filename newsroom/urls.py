@@ -10,6 +10,7 @@ admin.site.index_title = "The newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
+    path("", include("subscriptions.urls")),
     path("", include("articles.urls")),
     path("", include("articles.urls_feeds")),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),

@@ -1,0 +1,239 @@
+"""Every change to a subscriber goes through here: subscribe, confirm, preferences, unsubscribe, erase.
+
+Views, the admin and commands call these; each runs in one transaction and
+sends its mail only once that transaction has committed.
+
+Rules worth knowing:
+- `subscribe()` looks the same from outside whatever the address's state, so
+  the sign-up form never tells anyone whether an address is subscribed. It
+  sends at most one mail per address per NEWSLETTER_MAIL_INTERVAL: a
+  confirmation link to a new, pending, unsubscribed or bouncing address, a
+  short "you are already subscribed" note to a confirmed one. A confirmed
+  subscriber is never changed by it (the request is not proven to come from
+  the mailbox's owner).
+- `confirm()` confirms a pending subscriber only. A confirmed one stays as it
+  is; an unsubscribed or bouncing one stays out: asking again through the form
+  is what makes an address pending again, with fresh consent, so a link that
+  finds an address unsubscribed is older than the reader's leaving.
+"""
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Section
+
+from . import tokens
+from .models import Delivery, Subscriber
+
+logger = logging.getLogger(__name__)
+
+Status = Subscriber.Status
+SIGNUP_RATE_DEFAULT = (10, 3600)  # sign-ups per IP address per hour
+
+
+def consent_text() -> str:
+    """The words a reader agrees to by subscribing, as the form shows them."""
+    return settings.NEWSLETTER_CONSENT_TEXT.format(site=settings.SITE_NAME)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def valid_ip(value: str | None) -> str | None:
+    """An IP address fit for the consent record, or None (a proxy may send anything)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+# Signing up --------------------------------------------------------------------
+
+
+def signups_to_wait(ip: str | None) -> int:
+    """Count one sign-up from `ip`; above NEWSLETTER_SIGNUP_RATE, the seconds until it may sign up again.
+
+    A fixed window in the cache: per site with Redis, per process without.
+    """
+    limit, window = getattr(settings, "NEWSLETTER_SIGNUP_RATE", SIGNUP_RATE_DEFAULT)
+    if not ip:
+        return 0
+    now = time.time()
+    start = math.floor(now / window) * window
+    key = f"subscriptions:signups:{hashlib.sha256(ip.encode()).hexdigest()[:24]}:{int(start)}"
+    cache.add(key, 0, window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window + 5)
+        count = 1
+    return math.ceil(start + window - now) if count > limit else 0
+
+
+def subscribe(
+    *,
+    email: str,
+    name: str = "",
+    sections: Iterable[Section] = (),
+    tags: Iterable[Tag] = (),
+    ip: str | None = None,
+    consent: str | None = None,
+) -> None:
+    """Ask for the newsletter for `email`; the outcome looks the same for every address.
+
+    `consent` is the wording the reader was shown (the current wording when
+    omitted). No sections and no tags means everything.
+    """
+    email = normalise_email(email)
+    now = timezone.now()
+    consent_record = {
+        "consent_at": now,
+        "consent_ip": valid_ip(ip),
+        "consent_text": consent if consent is not None else consent_text(),
+    }
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"name": name, "status": Status.PENDING, **consent_record}
+        )
+        changed = []
+        if subscriber.status == Status.CONFIRMED:
+            mail = _already_subscribed
+        else:
+            mail = _confirmation
+            if not created:
+                # Pending, unsubscribed or bouncing: this request is the one to confirm.
+                subscriber.name = name
+                subscriber.status = Status.PENDING
+                subscriber.paused = False
+                for field, value in consent_record.items():
+                    setattr(subscriber, field, value)
+                changed += ["name", "status", "paused", *consent_record]
+            subscriber.sections.set(list(sections))
+            subscriber.tags.set(list(tags))
+        if _may_mail(subscriber, now):
+            subscriber.last_mailed_at = now
+            changed.append("last_mailed_at")
+            transaction.on_commit(lambda: _send_safely(mail, subscriber))
+        if changed:
+            subscriber.save(update_fields=changed)
+
+
+def _may_mail(subscriber: Subscriber, now) -> bool:
+    last = subscriber.last_mailed_at
+    return last is None or (now - last).total_seconds() >= settings.NEWSLETTER_MAIL_INTERVAL
+
+
+def _message(subscriber: Subscriber, template: str, subject: str, context: dict) -> EmailMessage:
+    body = render_to_string(
+        f"subscriptions/signup/{template}.txt",
+        {"site_name": settings.SITE_NAME, "subscriber": subscriber, **context},
+    )
+    return EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [subscriber.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def _confirmation(subscriber: Subscriber) -> None:
+    context = {
+        "confirm_url": tokens.confirm_url(subscriber),
+        "days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
+        "signup_url": tokens.absolute("/newsletter/"),
+    }
+    subject = f"Confirm your subscription to {settings.SITE_NAME}"
+    _message(subscriber, "confirm", subject, context).send()
+
+
+def _already_subscribed(subscriber: Subscriber) -> None:
+    context = {"manage_url": tokens.manage_url(subscriber)}
+    subject = f"You are already subscribed to {settings.SITE_NAME}"
+    _message(subscriber, "already", subject, context).send()
+
+
+def _send_safely(mail, subscriber: Subscriber) -> None:
+    """A mail server that is down must not turn a sign-up into an error page; the reader can ask again."""
+    try:
+        mail(subscriber)
+    except Exception:
+        logger.exception("Sign-up mail to subscriber %s failed", subscriber.pk)
+        Subscriber.objects.filter(pk=subscriber.pk).update(last_mailed_at=None)
+
+
+# The reader's own links -----------------------------------------------------------
+
+
+def confirm(subscriber: Subscriber) -> Subscriber:
+    """Pending → confirmed. Confirming twice changes nothing; a left address stays out (see above)."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == Status.PENDING:
+            subscriber.status = Status.CONFIRMED
+            subscriber.confirmed_at = timezone.now()
+            subscriber.bounce_count = 0  # the reader just read our mail at this address
+            subscriber.save(update_fields=["status", "confirmed_at", "bounce_count"])
+    return subscriber
+
+
+def update_preferences(
+    subscriber: Subscriber,
+    *,
+    sections: Iterable[Section] | None = None,
+    tags: Iterable[Tag] | None = None,
+    paused: bool | None = None,
+) -> Subscriber:
+    """What the reader follows (nothing chosen: everything) and whether the newsletter is paused.
+
+    An argument left as None stays as it is.
+    """
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if sections is not None:
+            subscriber.sections.set(list(sections))
+        if tags is not None:
+            subscriber.tags.set(list(tags))
+        if paused is not None and subscriber.paused != paused:
+            subscriber.paused = paused
+            subscriber.save(update_fields=["paused"])
+    return subscriber
+
+
+def unsubscribe(subscriber: Subscriber) -> Subscriber:
+    """Leave at once. No newsletter reaches the address until it subscribes and confirms again."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Status.UNSUBSCRIBED:
+            subscriber.status = Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = timezone.now()
+            subscriber.save(update_fields=["status", "unsubscribed_at"])
+    return subscriber
+
+
+def erase(subscriber: Subscriber) -> None:
+    """Forget the address and everything kept with it; past deliveries keep their counts (SET_NULL)."""
+    erase_many([subscriber.pk])
+
+
+def erase_many(pks: Iterable[int]) -> None:
+    """Delete subscribers; their queued mail is cancelled and SMTP errors (which quote addresses) blanked."""
+    pks = list(pks)
+    with transaction.atomic():
+        deliveries = Delivery.objects.filter(subscriber_id__in=pks)
+        deliveries.filter(state=Delivery.State.QUEUED).update(state=Delivery.State.CANCELLED)
+        deliveries.exclude(last_error="").update(last_error="")
+        Subscriber.objects.filter(pk__in=pks).delete()

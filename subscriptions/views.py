@@ -1,0 +1,219 @@
+"""Reader pages of the newsletter: sign up, check your inbox, confirm, preferences, unsubscribe.
+
+Thin: every change is a call to `services`. The sign-up form also sits under
+every story and on the home page, which are cached for anonymous readers, so
+it carries no CSRF token for them and is checked like the comment form: a
+signed stamp, a honeypot and the request's Origin / Sec-Fetch-Site. The token
+pages (confirm, manage) are never cached and use ordinary CSRF protection; the
+unsubscribe address takes a bare POST from mail providers (RFC 8058).
+"""
+
+import math
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import services, tokens
+from .forms import PreferencesForm, SignupForm, printable
+from .models import Subscriber
+
+Status = Subscriber.Status
+READ_AND_POST = ["GET", "HEAD", "POST"]
+
+
+# Cross-site posting ------------------------------------------------------------------
+
+
+def cross_site(request) -> bool:
+    """A browser says this POST comes from another site (Sec-Fetch-Site, else Origin)."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc != request.get_host()
+    return False
+
+
+def _protected(request):
+    """Stands for a view without csrf_exempt when the CSRF check is run by hand."""
+
+
+def check_origin(request):
+    """CSRF for a form on a page cached for everyone (see comments.views._check_origin).
+
+    Signed-in readers' pages are never cached and carry a CSRF token, checked as
+    usual; an anonymous sign-up acts for nobody, and cross-site posts are refused.
+    """
+    if request.user.is_authenticated:
+        return CsrfViewMiddleware(_protected).process_view(request, _protected, (), {})
+    if cross_site(request):
+        raise PermissionDenied("Cross-site newsletter sign-up")
+    return None
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# Signing up ---------------------------------------------------------------------------
+
+
+def _signup_page(request, form: SignupForm, status: int = 200):
+    if form.is_bound:
+        form.show_again()
+    return render(request, "subscriptions/signup.html", {"form": form}, status=status)
+
+
+@csrf_exempt
+@require_http_methods(READ_AND_POST)
+@never_cache
+def signup(request):
+    """The full sign-up page; also where the call to action under every story posts."""
+    if request.method != "POST":
+        email = printable(request.GET.get("email", ""))[:254]
+        return _signup_page(request, SignupForm(initial={"email": email}))
+    refusal = check_origin(request)
+    if refusal is not None:
+        return refusal
+    form = SignupForm(request.POST)
+    if not form.is_valid():
+        return _signup_page(request, form, status=400)
+    wait = services.signups_to_wait(client_ip(request))
+    if wait:
+        minutes = math.ceil(wait / 60)
+        form.add_error(
+            None,
+            "Several sign-ups came from your network in the last hour. "
+            f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        )
+        return _signup_page(request, form, status=429)
+    data = form.cleaned_data
+    services.subscribe(
+        email=data["email"],
+        name=data["name"],
+        sections=data["sections"],
+        tags=data["tags"],
+        ip=client_ip(request),
+        consent=data["shown"],
+    )
+    messages.success(request, f"Thank you. Now check the inbox of {data['email']}.")
+    return redirect("subscriptions:sent")
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+def sent(request):
+    """After signing up. Says the same whatever the address's state, so it tells nobody who subscribes."""
+    return render(request, "subscriptions/sent.html")
+
+
+# The links in our mail ----------------------------------------------------------------
+
+
+def _about(subscriber: Subscriber, **extra) -> dict:
+    """What the token pages show and link to."""
+    return {
+        "subscriber": subscriber,
+        "manage_token": tokens.manage_token(subscriber),
+        "signup_url": f"{reverse('subscriptions:signup')}?{urlencode({'email': subscriber.email})}",
+        **extra,
+    }
+
+
+def _bad_link(request, error: tokens.BadToken):
+    return render(request, "subscriptions/bad_link.html", {"expired": error.expired}, status=400)
+
+
+@require_http_methods(READ_AND_POST)
+@never_cache
+def confirm(request, token: str):
+    """GET shows a button; only the POST confirms (mail scanners follow links)."""
+    try:
+        subscriber = tokens.read_confirm_token(token)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    if request.method != "POST":
+        return render(request, "subscriptions/confirm.html", _about(subscriber))
+    was_confirmed = subscriber.status == Status.CONFIRMED
+    subscriber = services.confirm(subscriber)
+    if subscriber.status != Status.CONFIRMED:
+        messages.info(request, "This link is older than your unsubscription, so nothing changed.")
+    elif was_confirmed:
+        messages.info(request, "You were already subscribed: nothing changed.")
+    else:
+        messages.success(
+            request,
+            "You are subscribed: the next newsletter comes to you. You can choose what it brings below.",
+        )
+    return redirect("subscriptions:manage", tokens.manage_token(subscriber))
+
+
+def _manage_page(request, subscriber: Subscriber, form: PreferencesForm | None = None, status: int = 200):
+    if form is None and subscriber.status in (Status.PENDING, Status.CONFIRMED):
+        form = PreferencesForm(subscriber=subscriber)
+    return render(request, "subscriptions/manage.html", _about(subscriber, form=form), status=status)
+
+
+@require_http_methods(READ_AND_POST)
+@never_cache
+def manage(request, token: str):
+    """Preferences: what the newsletter brings, pause or resume, leave, or be forgotten."""
+    try:
+        subscriber = tokens.read_manage_token(token)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    if request.method != "POST":
+        return _manage_page(request, subscriber)
+    action = request.POST.get("action")
+    active = subscriber.status in (Status.PENDING, Status.CONFIRMED)
+    if action == "unsubscribe":
+        services.unsubscribe(subscriber)
+        messages.success(request, "You are unsubscribed: no more newsletters will come to this address.")
+    elif action == "erase":
+        email = subscriber.email
+        services.erase(subscriber)
+        messages.success(request, f"We have deleted {email} and everything we kept with it.")
+        return redirect("subscriptions:signup")
+    elif action in ("pause", "resume") and active:
+        services.update_preferences(subscriber, paused=action == "pause")
+        if action == "pause":
+            messages.success(request, "The newsletter is paused. Resume it here whenever you like.")
+        else:
+            messages.success(request, "The newsletter is back on: the next one comes to you.")
+    elif action == "save" and active:
+        form = PreferencesForm(request.POST, subscriber=subscriber)
+        if not form.is_valid():
+            return _manage_page(request, subscriber, form, status=400)
+        services.update_preferences(
+            subscriber, sections=form.cleaned_data["sections"], tags=form.cleaned_data["tags"]
+        )
+        messages.success(request, "Your choices are saved.")
+    elif action not in ("pause", "resume", "save"):
+        return _manage_page(request, subscriber, status=400)
+    # A stale page (the reader left in another tab) lands here too: the page shows the state now.
+    return redirect(request.path)
+
+
+@csrf_exempt
+@require_http_methods(READ_AND_POST)
+@never_cache
+def unsubscribe(request, token: str):
+    """The List-Unsubscribe address: a POST leaves at once (RFC 8058), a GET shows one button."""
+    try:
+        subscriber = tokens.read_manage_token(token)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    if request.method == "POST":
+        subscriber = services.unsubscribe(subscriber)
+        return render(request, "subscriptions/unsubscribed.html", _about(subscriber))
+    if subscriber.status == Status.UNSUBSCRIBED:
+        return render(request, "subscriptions/unsubscribed.html", _about(subscriber))
+    return render(request, "subscriptions/unsubscribe.html", _about(subscriber))

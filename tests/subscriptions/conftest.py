@@ -1,0 +1,65 @@
+"""Shared by the newsletter tests: a clean cache, subscribers one call away, what a browser sends."""
+
+import re
+import time
+from itertools import count
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.utils import timezone
+
+from subscriptions import services
+from subscriptions.forms import STAMP_SALT
+from subscriptions.models import Subscriber
+
+_numbers = count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Sign-up rate limits (and cached reader pages) live in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_subscriber(*, sections=(), tags=(), **fields) -> Subscriber:
+    """A confirmed subscriber with a consent record; `fields` override (status=…, paused=…, email=…)."""
+    now = timezone.now()
+    n = next(_numbers)
+    data = {
+        "email": f"reader{n}@example.org",
+        "name": f"Reader {n}",
+        "status": Subscriber.Status.CONFIRMED,
+        "confirmed_at": now,
+        "consent_at": now,
+        "consent_ip": "192.0.2.10",
+        "consent_text": services.consent_text(),
+    }
+    data.update(fields)
+    subscriber = Subscriber.objects.create(**data)
+    if sections:
+        subscriber.sections.set(sections)
+    if tags:
+        subscriber.tags.set(tags)
+    return subscriber
+
+
+@pytest.fixture
+def subscriber(db):
+    return make_subscriber(email="ada@example.org", name="Ada Reader")
+
+
+def signup_data(*, age: int = 30, **fields) -> dict:
+    """What the sign-up form sends, shown `age` seconds ago."""
+    stamp = signing.dumps({"t": int(time.time()) - age, "c": services.consent_text()}, salt=STAMP_SALT)
+    data = {"email": "ada@example.org", "name": "", "honeypot": "", "shown": stamp}
+    data.update(fields)
+    return data
+
+
+def text_of(response) -> str:
+    """The words on a page, tags removed and spaces collapsed."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
