@@ -1,0 +1,447 @@
+"""The digest: which stories go out, to whom, and the mail each reader gets.
+
+`assemble()` takes the stories published since the last digest and queues one
+Delivery for every receiving reader with enough of them; `MessageFactory` turns a
+digest into each reader's mail. Both work per *preference set* (the sections and
+tags a reader follows) rather than per reader: 100,000 readers share a few
+hundred sets, so matching is done once per set and each distinct list of stories
+is rendered once, with marks where each reader's name, address and links go.
+"""
+
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import formataddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from articles.models import Article, TaggedArticle
+
+from . import tokens
+from .models import Delivery, Digest, Subscriber
+
+BATCH_SIZE = 2_000
+SUBJECT_MAX = 200
+
+# What a reader follows: (section ids, tag ids). Two empty sets mean everything.
+Preferences = tuple[frozenset[int], frozenset[int]]
+EVERYTHING: Preferences = (frozenset(), frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story as the newsletter shows it, with what matching needs."""
+
+    pk: int
+    section_id: int | None
+    tag_ids: frozenset[int]
+    headline: str
+    standfirst: str
+    section: str
+    url: str
+    attribution: str  # "– The Star Online" for a syndicated story, else ""
+
+
+def minimum_stories() -> int:
+    """Fewer matching stories than this for a reader: no mail. Never less than one."""
+    return max(settings.NEWSLETTER_MIN_STORIES, 1)
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+# --- stories ---------------------------------------------------------------------------
+
+
+def stories_since(start: datetime, end: datetime) -> list[Article]:
+    """Public stories published in (start, end], the lead first: featured first, then the newest."""
+    return list(
+        Article.objects.published()
+        .filter(published_at__gt=start, published_at__lte=end)
+        .select_related("section", "source")
+        .order_by("-is_featured", "-published_at", "-pk")[: settings.NEWSLETTER_MAX_STORIES]
+    )
+
+
+def next_period(now: datetime) -> tuple[datetime, datetime]:
+    """The period the next digest covers: from the end of the last one (of any kind) to now."""
+    last_end = Digest.objects.order_by("-period_end").values_list("period_end", flat=True).first()
+    return (last_end or now - timedelta(hours=24)), now
+
+
+def _as_stories(articles: list[Article]) -> list[Story]:
+    tags = defaultdict(set)
+    rows = TaggedArticle.objects.filter(content_object_id__in=[a.pk for a in articles])
+    for article_id, tag_id in rows.values_list("content_object_id", "tag_id"):
+        tags[article_id].add(tag_id)
+    return [
+        Story(
+            pk=article.pk,
+            section_id=article.section_id,
+            tag_ids=frozenset(tags[article.pk]),
+            headline=article.headline,
+            standfirst=article.standfirst,
+            section=article.section.name if article.section_id else "",
+            url=settings.SITE_URL + article.get_absolute_url(),
+            attribution=article.source.attribution if article.source_id else "",
+        )
+        for article in articles
+    ]
+
+
+def digest_stories(digest: Digest) -> list[Story]:
+    """The digest's stories in its order; one taken off the site since is left out."""
+    articles = Article.objects.published().filter(pk__in=digest.story_ids).select_related("section", "source")
+    by_pk = {article.pk: article for article in articles}
+    return _as_stories([by_pk[pk] for pk in digest.story_ids if pk in by_pk])
+
+
+def matching(stories: list[Story], preferences: Preferences) -> tuple[int, ...]:
+    """The positions of the stories a reader with these preferences gets."""
+    sections, tags = preferences
+    if not sections and not tags:
+        return tuple(range(len(stories)))
+    return tuple(
+        i
+        for i, story in enumerate(stories)
+        if story.section_id in sections or (tags and not tags.isdisjoint(story.tag_ids))
+    )
+
+
+# --- preferences -----------------------------------------------------------------------
+
+
+def preferences_of(subscribers) -> dict[int, Preferences]:
+    """Each subscriber's (sections, tags), in two queries for the lot.
+
+    `subscribers` is a queryset of subscribers (read in chunks) or a list of their ids; a
+    subscriber following everything is absent from the result (read it as EVERYTHING).
+    """
+    chunked = isinstance(subscribers, QuerySet)
+    found: dict[str, dict[int, set[int]]] = {}
+    for relation, column in (("sections", "section_id"), ("tags", "tag_id")):
+        rows = getattr(Subscriber, relation).through.objects.filter(subscriber__in=subscribers)
+        rows = rows.values_list("subscriber_id", column)
+        found[relation] = by_subscriber = defaultdict(set)
+        for subscriber_id, item_id in rows.iterator(chunk_size=BATCH_SIZE) if chunked else rows:
+            by_subscriber[subscriber_id].add(item_id)
+    sections, tags = found["sections"], found["tags"]
+    # Readers with the same preferences share one (interned) pair: a dict keyed by it stays small.
+    interned: dict[Preferences, Preferences] = {}
+    result = {}
+    for subscriber_id in sections.keys() | tags.keys():
+        pair = (frozenset(sections.get(subscriber_id, ())), frozenset(tags.get(subscriber_id, ())))
+        result[subscriber_id] = interned.setdefault(pair, pair)
+    return result
+
+
+# --- assembly --------------------------------------------------------------------------
+
+
+def render_subject(*, edition, lead: Story | Article, kind: str) -> str:
+    """The subject line from templates/subscriptions/email/subject.txt: one line, at most 200 characters."""
+    text = render_to_string(
+        "subscriptions/email/subject.txt",
+        {"site_name": settings.SITE_NAME, "edition": edition, "lead": lead, "kind": kind},
+    )
+    return Truncator(" ".join(text.split())).chars(SUBJECT_MAX)
+
+
+def assemble(*, now: datetime | None = None, kind: str = Digest.Kind.DAILY, by=None) -> Digest | None:
+    """Make the digest of the stories published since the last one and queue its deliveries.
+
+    Returns None, and creates nothing, when nothing was published. A daily digest is
+    made once per local date: asked again, the existing one is returned unchanged.
+    """
+    now = now or timezone.now()
+    edition = timezone.localdate(now)
+    if kind == Digest.Kind.DAILY:
+        existing = Digest.objects.filter(kind=Digest.Kind.DAILY, edition=edition).first()
+        if existing is not None:
+            return existing
+    start, end = next_period(now)
+    articles = stories_since(start, end)
+    if not articles:
+        return None
+    stories = _as_stories(articles)
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(
+                kind=kind,
+                edition=edition,
+                period_start=start,
+                period_end=end,
+                story_ids=[story.pk for story in stories],
+                subject=render_subject(edition=edition, lead=stories[0], kind=kind),
+                created_by=by,
+            )
+            _queue_deliveries(digest, stories)
+    except IntegrityError:
+        # Another process made today's daily digest between our check and our insert.
+        existing = Digest.objects.filter(kind=Digest.Kind.DAILY, edition=edition).first()
+        if kind != Digest.Kind.DAILY or existing is None:
+            raise
+        return existing
+    return digest
+
+
+def _queue_deliveries(digest: Digest, stories: list[Story]) -> int:
+    """One queued Delivery per receiving reader with enough matching stories; counts once per set."""
+    receiving = Subscriber.objects.receiving()
+    preferences = preferences_of(receiving)
+    enough = minimum_stories()
+    counts: dict[Preferences, int] = {}
+    recipients = []
+    for subscriber_id in (
+        receiving.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+    ):
+        wanted = preferences.get(subscriber_id, EVERYTHING)
+        count = counts.get(wanted)
+        if count is None:
+            count = counts[wanted] = len(matching(stories, wanted))
+        if count >= enough:
+            recipients.append(subscriber_id)
+    for i in range(0, len(recipients), BATCH_SIZE):
+        Delivery.objects.bulk_create(
+            [Delivery(digest_id=digest.pk, subscriber_id=pk) for pk in recipients[i : i + BATCH_SIZE]],
+            ignore_conflicts=True,
+        )
+    return len(recipients)
+
+
+# --- messages --------------------------------------------------------------------------
+
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
+FIELDS = ("name", "email", "manage", "unsubscribe")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A subject and both bodies for one reader (a preview, or the parts of a mail)."""
+
+    subject: str
+    text: str
+    html: str
+
+
+class Body:
+    """A rendered body cut at the marks where a reader's details go; filled in one join."""
+
+    __slots__ = ("parts", "slots")
+
+    def __init__(self, rendered: str, marks: dict[str, str]):
+        by_mark = {mark: field for field, mark in marks.items()}
+        pieces = re.split("(" + "|".join(map(re.escape, by_mark)) + ")", rendered)
+        self.parts = pieces
+        self.slots = [(i, by_mark[pieces[i]]) for i in range(1, len(pieces), 2)]
+
+    def fill(self, values: dict[str, str]) -> str:
+        parts = self.parts.copy()
+        for i, field in self.slots:
+            parts[i] = values[field]
+        return "".join(parts)
+
+
+def _link_pattern(url_name: str) -> tuple[str, str]:
+    """The absolute address of `url_name` around its token, worked out once (reverse() is slow)."""
+    probe = "tokenprobe"
+    prefix, found, suffix = tokens.absolute(reverse(url_name, args=[probe])).partition(probe)
+    if not found:
+        raise NoReverseMatch(f"{url_name} does not put its token in the address as it is")
+    return prefix, suffix
+
+
+class MessageFactory:
+    """Builds each reader's mail of one digest; make one per digest per batch of sending.
+
+    The bodies are rendered once per distinct list of stories, with marks where the
+    reader's name, address and links go; a reader's mail is those bodies with the marks
+    filled in. Preferences are read per batch with `load_preferences()` (two queries),
+    from prefetched `sections`/`tags`, or, failing both, with two queries per reader.
+    """
+
+    def __init__(self, digest: Digest):
+        self.digest = digest
+        self.stories = digest_stories(digest)
+        self.minimum = minimum_stories()
+        self.host = site_host()
+        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.list_id = f"<newsletter.{self.host}>"
+        mark = secrets.token_hex(6)  # nobody can type a mark into a headline or a name
+        self._marks = {field: f"nr{mark}{field}" for field in FIELDS}
+        self._matches: dict[Preferences, tuple[int, ...]] = {}
+        self._bodies: dict[tuple[int, ...], tuple[Body, Body]] = {}
+        self._preferences: dict[int, Preferences] = {}
+        self._links = None
+
+    # preferences
+
+    def load_preferences(self, subscribers) -> None:
+        """Read the preferences of a batch of subscribers (instances or ids) in two queries."""
+        ids = [getattr(s, "pk", s) for s in subscribers]
+        found = preferences_of(ids)
+        for pk in ids:
+            self._preferences[pk] = found.get(pk, EVERYTHING)
+
+    def _preferences_of(self, subscriber: Subscriber) -> Preferences:
+        if subscriber.pk in self._preferences:
+            return self._preferences[subscriber.pk]
+        prefetched = getattr(subscriber, "_prefetched_objects_cache", {})
+        if "sections" in prefetched and "tags" in prefetched:
+            return (
+                frozenset(s.pk for s in subscriber.sections.all()),
+                frozenset(t.pk for t in subscriber.tags.all()),
+            )
+        self.load_preferences([subscriber.pk])
+        return self._preferences[subscriber.pk]
+
+    def stories_for(self, preferences: Preferences = EVERYTHING) -> list[Story]:
+        return [self.stories[i] for i in self._match(preferences)]
+
+    def _match(self, preferences: Preferences) -> tuple[int, ...]:
+        picked = self._matches.get(preferences)
+        if picked is None:
+            picked = self._matches[preferences] = matching(self.stories, preferences)
+        return picked
+
+    # bodies
+
+    def _bodies_for(self, picked: tuple[int, ...]) -> tuple[Body, Body]:
+        bodies = self._bodies.get(picked)
+        if bodies is None:
+            stories = [self.stories[i] for i in picked]
+            context = {
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "digest": self.digest,
+                "subject": self.digest.subject,
+                "edition": self.digest.edition,
+                "daily": self.digest.kind == Digest.Kind.DAILY,
+                "stories": stories,
+                "preheader": Truncator(" · ".join(s.headline for s in stories[1:4])).chars(140),
+                "name": self._marks["name"],
+                "email": self._marks["email"],
+                "manage_url": self._marks["manage"],
+                "unsubscribe_url": self._marks["unsubscribe"],
+            }
+            text = render_to_string("subscriptions/email/digest.txt", context)
+            text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+            html = render_to_string("subscriptions/email/digest.html", context)
+            html = "\n".join(line.strip() for line in html.splitlines() if line.strip())  # a smaller mail
+            bodies = self._bodies[picked] = (Body(text, self._marks), Body(html, self._marks))
+        return bodies
+
+    def _fill(self, picked, *, name: str, email: str, manage: str, unsubscribe: str) -> tuple[str, str]:
+        text, html = self._bodies_for(picked)
+        values = {
+            "name": f" {name}" if name else "",
+            "email": email,
+            "manage": manage,
+            "unsubscribe": unsubscribe,
+        }
+        return text.fill(values), html.fill({field: escape(value) for field, value in values.items()})
+
+    def links(self, subscriber: Subscriber) -> tuple[str, str]:
+        """The reader's manage and unsubscribe addresses: tokens.manage_url() and unsubscribe_url(),
+        with one signature for both and no reverse() per reader."""
+        if self._links is None:
+            self._links = (_link_pattern("subscriptions:manage"), _link_pattern("subscriptions:unsubscribe"))
+        token = tokens.manage_token(subscriber)
+        (manage_prefix, manage_suffix), (leave_prefix, leave_suffix) = self._links
+        return manage_prefix + token + manage_suffix, leave_prefix + token + leave_suffix
+
+    # mails
+
+    def message_for(self, subscriber: Subscriber) -> EmailMultiAlternatives | None:
+        """This reader's mail, or None if fewer than the minimum stories match them now."""
+        picked = self._match(self._preferences_of(subscriber))
+        if len(picked) < self.minimum:
+            return None
+        name = clean_name(subscriber.name)
+        manage, unsubscribe = self.links(subscriber)
+        text, html = self._fill(
+            picked, name=name, email=subscriber.email, manage=manage, unsubscribe=unsubscribe
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": self.list_id,
+            "Message-ID": f"<digest-{self.digest.pk}.{subscriber.pk}@{self.host}>",
+        }
+        return EmailMultiAlternatives(
+            subject=self.digest.subject,
+            body=text,
+            from_email=self.from_email,
+            to=[formataddr((name, subscriber.email)) if name else subscriber.email],
+            headers=headers,
+            alternatives=[(html, "text/html")],
+        )
+
+    def messages_for(self, subscribers) -> list[tuple[Subscriber, EmailMultiAlternatives | None]]:
+        """message_for() for a batch, reading all their preferences in two queries."""
+        subscribers = list(subscribers)
+        self.load_preferences([s for s in subscribers if s.pk not in self._preferences])
+        return [(subscriber, self.message_for(subscriber)) for subscriber in subscribers]
+
+    def sample(self, *, name: str = "", email: str = "reader@example.org") -> Rendered | None:
+        """What a reader following everything gets, with links that go nowhere (previews, tests)."""
+        picked = self._match(EVERYTHING)
+        if not picked:
+            return None
+        nowhere = settings.SITE_URL + "/"
+        text, html = self._fill(
+            picked, name=clean_name(name), email=email, manage=nowhere, unsubscribe=nowhere
+        )
+        return Rendered(subject=self.digest.subject, text=text, html=html)
+
+    def test_message(self, *, to: str, name: str = "") -> EmailMultiAlternatives | None:
+        """The sample, marked as a test, to one editor. No Delivery, no unsubscribe header."""
+        rendered = self.sample(name=name, email=to)
+        if rendered is None:
+            return None
+        return EmailMultiAlternatives(
+            subject=f"[Test] {rendered.subject}",
+            body=rendered.text,
+            from_email=self.from_email,
+            to=[to],
+            headers={"List-Id": self.list_id},
+            alternatives=[(rendered.html, "text/html")],
+        )
+
+
+def clean_name(name: str) -> str:
+    """A name safe for a header: none at all if it holds a line break or other control character."""
+    name = (name or "").strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return ""
+    return name
+
+
+def draft(*, now: datetime | None = None, kind: str = Digest.Kind.MANUAL) -> Digest | None:
+    """The digest that would go out now, unsaved: for previews and tests before anything is created."""
+    now = now or timezone.now()
+    start, end = next_period(now)
+    articles = stories_since(start, end)
+    if not articles:
+        return None
+    edition = timezone.localdate(now)
+    return Digest(
+        kind=kind,
+        edition=edition,
+        period_start=start,
+        period_end=end,
+        story_ids=[a.pk for a in articles],
+        subject=render_subject(edition=edition, lead=articles[0], kind=kind),
+    )
