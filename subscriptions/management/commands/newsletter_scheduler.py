@@ -1,0 +1,60 @@
+"""Start the daily digest on time and revive digests whose sender died: run it beside the worker.
+
+    manage.py newsletter_scheduler           # every 30 seconds until SIGTERM or Ctrl-C
+    manage.py newsletter_scheduler --once    # one round, then exit (tests, or cron every minute)
+
+Each round enqueues `daily_digest_task` once the local time is past
+NEWSLETTER_DIGEST_TIME, if today's daily digest is not made yet and something was
+published since the last digest (at most once a day, however many schedulers run), and
+gives every sending digest whose heartbeat went quiet a new send task. The sending
+itself is `manage.py db_worker`'s.
+"""
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from subscriptions.tasks import tick
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Enqueue the daily digest when it is due and hand silent digests to a new sender."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run one round and exit.")
+        parser.add_argument(
+            "--interval", type=float, default=30.0, help="Seconds between rounds (default 30)."
+        )
+
+    def handle(self, *args, once, interval, verbosity, **options):
+        stop = threading.Event()
+        if not once:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            if verbosity:
+                self.stdout.write(
+                    f"Newsletter scheduler: a round every {interval:g} s; SIGTERM or Ctrl-C stops it."
+                )
+        while True:
+            if once:
+                self.round(verbosity)
+                break
+            close_old_connections()  # as the worker does: a restarted database is no reason to stop
+            try:
+                self.round(verbosity)
+            except Exception:
+                logger.exception("A round of the newsletter scheduler failed; trying again next round.")
+            if stop.wait(interval):
+                break
+
+    def round(self, verbosity: int) -> None:
+        result = tick()
+        if verbosity and result["daily"]:
+            self.stdout.write("Enqueued today's daily digest.")
+        for digest_id in result["recovered"] if verbosity else ():
+            self.stdout.write(f"Digest {digest_id} had fallen silent: handed to a new sender.")

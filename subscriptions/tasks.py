@@ -1,0 +1,106 @@
+"""The newsletter's background work, run by `manage.py db_worker` (django-tasks-db).
+
+- `daily_digest_task` assembles the day's digest and starts sending it; the scheduler
+  (`manage.py newsletter_scheduler`) enqueues it once a day after NEWSLETTER_DIGEST_TIME.
+- `send_digest_task` sends for at most NEWSLETTER_BATCH_SECONDS, then enqueues its own
+  successor if anything is left: a worker asked to stop (SIGTERM) is free within seconds,
+  and one killed outright leaves a digest whose heartbeat goes quiet, which
+  `sending.recover()` (called by the scheduler) hands to a new task.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import sending
+from .digest import assemble, next_period
+from .models import Digest
+
+logger = logging.getLogger(__name__)
+
+DAILY_RETRIES = 3  # a daily digest task that failed is tried again this many times a day at most
+DAILY_RETRY_AFTER = timedelta(minutes=5)
+DAILY_STUCK_AFTER = timedelta(minutes=15)  # a "running" daily task this old died with its worker
+
+
+@task
+def send_digest_task(digest_id: int, pauses: int = 0) -> dict:
+    """Send what is due of a digest for a while; hand over to a successor if anything is left."""
+    digest = Digest.objects.filter(pk=digest_id).first()
+    if digest is None or digest.status == Digest.Status.DONE:
+        return {"digest": digest_id, "done": True}
+    outcome = sending.send(digest, seconds=settings.NEWSLETTER_BATCH_SECONDS)
+    if not outcome.done:
+        now = timezone.now()
+        if outcome.paused:  # the mail server is away: wait longer each time
+            pauses += 1
+            run_after = now + timedelta(seconds=sending.retry_delay(pauses))
+        else:
+            pauses = 0
+            run_after = outcome.next_due if outcome.next_due and outcome.next_due > now else None
+        sending.enqueue(digest_id, run_after=run_after, pauses=pauses)
+    return {"digest": digest_id, **outcome.as_dict()}
+
+
+@task
+def daily_digest_task(edition: str) -> dict:
+    """Make today's daily digest (`edition` is the local date it was scheduled for) and start sending it."""
+    digest = assemble(kind=Digest.Kind.DAILY)
+    if digest is None:
+        return {"edition": edition, "digest": None}
+    started = sending.start(digest)
+    return {"edition": edition, "digest": digest.pk, "started": started}
+
+
+# --- the scheduler's tick ---------------------------------------------------------------
+
+
+def digest_time() -> time:
+    hours, minutes = settings.NEWSLETTER_DIGEST_TIME.split(":")
+    return time(int(hours), int(minutes))
+
+
+def daily_digest_due(now: datetime) -> bool:
+    """Past the digest time, no daily digest today yet, and something new published since the last one."""
+    local = timezone.localtime(now)
+    if local.time() < digest_time():
+        return False
+    if Digest.objects.filter(kind=Digest.Kind.DAILY, edition=local.date()).exists():
+        return False
+    since, _ = next_period(now)
+    return Article.objects.published().filter(published_at__gt=since).exists()
+
+
+def schedule_daily_digest(now: datetime | None = None) -> bool:
+    """Enqueue today's `daily_digest_task` if it is due and not already enqueued today."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    if not daily_digest_due(now):
+        return False
+    edition = timezone.localdate(now).isoformat()
+    earlier = DBTaskResult.objects.filter(
+        task_path=daily_digest_task.module_path, args_kwargs__kwargs__edition=edition
+    ).values_list("status", "started_at", "finished_at")
+    failures = []
+    for status, started_at, finished_at in earlier:
+        if status == "READY" or status == "SUCCESSFUL":
+            return False
+        if status == "RUNNING" and started_at and started_at > now - DAILY_STUCK_AFTER:
+            return False
+        failures.append(finished_at or started_at or now)
+    if failures and (len(failures) >= DAILY_RETRIES or max(failures) > now - DAILY_RETRY_AFTER):
+        return False
+    daily_digest_task.enqueue(edition=edition)
+    logger.info("Enqueued the daily digest of %s.", edition)
+    return True
+
+
+def tick(now: datetime | None = None) -> dict:
+    """One round of the scheduler: the daily digest when due, and a new sender for any silent digest."""
+    return {"daily": schedule_daily_digest(now), "recovered": sending.recover(now)}

@@ -1,0 +1,615 @@
+"""Sending digests through a real SMTP server on 127.0.0.1 (tests/subscriptions/smtp_sink.py).
+
+No mock of SMTP: the sink is aiosmtpd, and what it records is what went over the wire.
+"""
+
+import email
+import email.policy
+import io
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from newsroom.settings.base import mailers_from_url
+from subscriptions import sending, tasks
+from subscriptions.digest import assemble
+from subscriptions.models import Delivery, Digest, Subscriber
+from tests.factories import ArticleFactory
+from tests.subscriptions.smtp_sink import SmtpSink
+
+State = Delivery.State
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as sink:
+        settings.MAILERS = mailers_from_url(sink.url)
+        yield sink
+
+
+@pytest.fixture
+def story(db):
+    return ArticleFactory(live=True, headline="The harbour reopens to ferries")
+
+
+def add_subscribers(count: int, *, start: int = 0) -> list[Subscriber]:
+    now = timezone.now()
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"reader{i}@example.org",
+            name=f"Reader {i}" if i % 2 else "",
+            status=Subscriber.Status.CONFIRMED,
+            confirmed_at=now,
+            consent_at=now,
+        )
+        for i in range(start, start + count)
+    )
+    return list(Subscriber.objects.order_by("pk"))
+
+
+def new_digest(kind=Digest.Kind.MANUAL) -> Digest:
+    digest = assemble(kind=kind)
+    assert digest is not None
+    return digest
+
+
+def states(digest) -> Counter:
+    return Counter(digest.deliveries.values_list("state", flat=True))
+
+
+def send_tasks(digest_id=None):
+    rows = DBTaskResult.objects.filter(task_path=tasks.send_digest_task.module_path)
+    if digest_id is not None:
+        rows = rows.filter(args_kwargs__kwargs__digest_id=digest_id)
+    return rows
+
+
+# --- a normal send ----------------------------------------------------------------------
+
+
+def test_every_subscriber_gets_exactly_one_message_over_one_connection(sink, story):
+    readers = add_subscribers(450)  # three claims of 200, 200 and 50
+    digest = new_digest()
+
+    outcome = sending.send(digest)
+
+    assert outcome.done and outcome.sent == 450
+    assert sink.counts() == Counter({r.email: 1 for r in readers})
+    assert sink.connections == 1  # one connection for the whole run, reused across batches
+    assert states(digest) == {State.SENT: 450}
+    digest.refresh_from_db()
+    assert digest.status == Digest.Status.DONE and digest.finished_at is not None
+    assert not digest.deliveries.filter(sent_at=None).exists()
+    assert sending.progress(digest) == {
+        "total": 450, "queued": 0, "sending": 0, "sent": 450, "failed": 0, "cancelled": 0,
+    }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_delivery_is_committed_and_nothing_is_left_open(sink, story):
+    """As the worker and the command run: every mark committed on its own, just before its dot."""
+    readers = add_subscribers(250)
+    out = io.StringIO()
+
+    call_command("send_digest", "--now", stdout=out, stderr=io.StringIO())
+
+    assert sink.counts() == Counter({r.email: 1 for r in readers})
+    assert states(Digest.objects.get()) == {State.SENT: 250}
+    assert "250 sent, 0 failed, 0 cancelled" in out.getvalue()
+    if connection.vendor == "postgresql":
+        from psycopg import pq
+
+        assert connection.connection.pgconn.transaction_status == pq.TransactionStatus.IDLE
+
+
+def test_the_headers_a_mailbox_provider_looks_for_are_on_the_wire(sink, story, public_site_url):
+    (reader,) = add_subscribers(1)
+    digest = new_digest()
+
+    sending.send(digest)
+
+    (received,) = sink.to(reader.email)
+    assert received.rcpt_tos == (reader.email,)
+    headers = received.headers
+    assert headers["List-Unsubscribe"].startswith("<https://news.example.org/")
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["Subject"] == digest.subject
+    assert reader.email in headers["To"]
+    assert headers["Message-ID"]
+    assert received.headers.get_content_type() == "multipart/alternative"
+
+
+def test_a_second_run_sends_nothing_again(sink, story):
+    add_subscribers(20)
+    digest = new_digest()
+    sending.send(digest)
+
+    again = sending.send(digest)
+
+    assert again.done and again.sent == 0
+    assert sink.received == 20
+
+
+def test_dots_at_the_start_of_a_line_arrive_intact(sink, db):
+    ArticleFactory(live=True, headline=".Leading dot in a headline", standfirst=".\n.. and more")
+    (reader,) = add_subscribers(1)
+    sending.send(new_digest())
+    (received,) = sink.to(reader.email)
+    assert ".Leading dot in a headline" in received.headers["Subject"]
+
+
+# --- the server says no ---------------------------------------------------------------
+
+
+def test_a_temporary_refusal_is_retried_later_and_delivered_once(sink, story, settings):
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 60
+    readers = add_subscribers(5)
+    busy = readers[2].email
+    sink.reject({busy}, code=421, times=1)
+    digest = new_digest()
+
+    first = sending.send(digest)
+
+    assert first.sent == 4 and first.deferred == 1 and not first.done
+    delivery = digest.deliveries.get(subscriber=readers[2])
+    assert delivery.state == State.QUEUED and delivery.attempts == 1
+    assert delivery.last_error.startswith("421")
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert 50 < wait <= 60
+    assert first.next_due == delivery.next_attempt_at
+    assert sending.send(digest).sent == 0  # not due yet
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        second = sending.send(digest)
+
+    assert second.sent == 1 and second.done
+    assert sink.counts()[busy] == 1
+    assert set(sink.counts().values()) == {1}
+    delivery.refresh_from_db()
+    assert delivery.state == State.SENT and delivery.attempts == 2
+
+
+def test_a_temporary_refusal_after_the_final_dot_takes_back_the_sent_mark(sink, story):
+    readers = add_subscribers(3)
+    greylisted = readers[0].email
+    sink.reject({greylisted}, code=451, at="data", times=1)
+    digest = new_digest()
+
+    sending.send(digest)
+
+    delivery = digest.deliveries.get(subscriber=readers[0])
+    assert delivery.state == State.QUEUED and delivery.sent_at is None and delivery.attempts == 1
+    assert sink.counts()[greylisted] == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        sending.send(digest)
+    assert sink.counts()[greylisted] == 1
+    assert states(digest) == {State.SENT: 3}
+
+
+def test_retries_stop_after_the_maximum_attempts(sink, story, settings):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    (reader,) = add_subscribers(1)
+    sink.reject({reader.email}, code=450)
+    digest = new_digest()
+
+    waits = []
+    moment = timezone.now()
+    for _ in range(3):
+        with time_machine.travel(moment):
+            sending.send(digest)
+        delivery = digest.deliveries.get()
+        if delivery.next_attempt_at and delivery.state == State.QUEUED:
+            waits.append(round((delivery.next_attempt_at - moment).total_seconds()))
+            moment = delivery.next_attempt_at + timedelta(seconds=1)
+
+    assert delivery.state == State.FAILED and delivery.attempts == 3
+    assert waits == [settings.NEWSLETTER_RETRY_BASE_SECONDS, 2 * settings.NEWSLETTER_RETRY_BASE_SECONDS]
+    reader.refresh_from_db()
+    assert (
+        reader.bounce_count == 0 and reader.status == Subscriber.Status.CONFIRMED
+    )  # temporary: not a bounce
+    digest.refresh_from_db()
+    assert digest.status == Digest.Status.DONE
+
+
+def test_the_retry_delay_doubles_up_to_an_hour(settings):
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 60
+    assert [sending.retry_delay(n) for n in (1, 2, 3, 6, 7, 20)] == [60, 120, 240, 1920, 3600, 3600]
+
+
+def test_a_permanent_refusal_fails_and_bounces_until_the_address_is_left_alone(sink, settings, db):
+    settings.NEWSLETTER_BOUNCE_LIMIT = 2
+    readers = add_subscribers(4)
+    gone, full = readers[0], readers[1]
+    sink.reject({gone.email}, code=550)  # at RCPT
+    sink.reject({full.email}, code=552, at="data")  # after the dot
+
+    for day in range(3):
+        ArticleFactory(live=True, headline=f"Story of day {day}", published_at=timezone.now())
+        digest = new_digest()
+        sending.send(digest)
+        gone.refresh_from_db()
+        full.refresh_from_db()
+        if day == 0:
+            failed = digest.deliveries.get(subscriber=gone)
+            assert failed.state == State.FAILED and failed.last_error.startswith("550")
+            assert digest.deliveries.get(subscriber=full).state == State.FAILED
+            assert gone.bounce_count == 1 and gone.status == Subscriber.Status.CONFIRMED
+        if day == 1:
+            assert gone.bounce_count == 2 and gone.status == Subscriber.Status.BOUNCING
+            assert full.bounce_count == 2 and full.status == Subscriber.Status.BOUNCING
+        if day == 2:  # bouncing: not even queued
+            assert not digest.deliveries.filter(subscriber__in=[gone, full]).exists()
+            assert states(digest) == {State.SENT: 2}
+
+    assert [code for address, code in sink.rejected if address == gone.email] == [550, 550]
+    assert sink.counts()[gone.email] == 0 and sink.counts()[full.email] == 0
+    assert sink.counts()[readers[2].email] == 3
+
+
+# --- the server goes away ----------------------------------------------------------------
+
+
+def test_when_the_server_goes_down_deliveries_wait_and_everyone_gets_one_message(sink, story):
+    readers = add_subscribers(300)
+    digest = new_digest()
+    sink.go_down_after(120)
+
+    outcome = sending.send(digest)
+
+    assert outcome.paused and not outcome.done and outcome.sent >= 120
+    counts = states(digest)
+    assert counts[State.SENT] == outcome.sent
+    assert counts[State.QUEUED] == 300 - outcome.sent and State.SENDING not in counts
+    assert not digest.deliveries.filter(state=State.QUEUED).exclude(attempts=0).exists()  # nobody's fault
+    assert sending.send(digest).paused  # still down: connection refused, nothing claimed for long
+    assert states(digest)[State.QUEUED] == 300 - outcome.sent
+
+    sink.start()
+    assert sending.send(digest).done
+
+    assert sink.counts() == Counter({r.email: 1 for r in readers})
+    assert states(digest) == {State.SENT: 300}
+
+
+def test_the_task_waits_longer_each_time_the_server_is_down(
+    sink, story, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
+    add_subscribers(3)
+    digest = new_digest()
+    sink.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.send_digest_task.call(digest_id=digest.pk)
+    assert result["paused"]
+    (successor,) = send_tasks(digest.pk).filter(status="READY")
+    assert successor.args_kwargs["kwargs"] == {"digest_id": digest.pk, "pauses": 1}
+    assert 25 < (successor.run_after - timezone.now()).total_seconds() <= 30
+    digest.refresh_from_db()
+    assert digest.heartbeat_at == successor.run_after  # a promise: recover() leaves it alone meanwhile
+    assert sending.recover() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_digest_task.call(digest_id=digest.pk, pauses=1)
+    latest = send_tasks(digest.pk).filter(status="READY").order_by("-run_after").first()
+    assert 55 < (latest.run_after - timezone.now()).total_seconds() <= 60
+
+    sink.start()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.send_digest_task.call(digest_id=digest.pk, pauses=2)
+    assert result["done"] and result["sent"] == 3
+
+
+# --- readers who leave ---------------------------------------------------------------------
+
+
+def test_a_reader_who_leaves_before_their_turn_is_cancelled_and_not_mailed(sink, story):
+    readers = add_subscribers(6)
+    digest = new_digest()
+    early, late, paused = readers[1], readers[4], readers[5]
+    Subscriber.objects.filter(pk=early.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+
+    def on_progress(outcome):
+        # While the batch is under way, after its rows were read: the check before the dot catches it.
+        if outcome.sent == 2:
+            Subscriber.objects.filter(pk=late.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+            Subscriber.objects.filter(pk=paused.pk).update(paused=True)
+
+    outcome = sending.send(digest, on_progress=on_progress)
+
+    assert outcome.done and outcome.sent == 3 and outcome.cancelled == 3
+    received = sink.counts()
+    assert received[early.email] == received[late.email] == received[paused.email] == 0
+    assert sum(received.values()) == 3 and set(received.values()) == {1}
+    assert digest.deliveries.get(subscriber=late).state == State.CANCELLED
+    assert sink.connections == 2  # each abandoned message took its connection with it
+    assert sending.progress(digest)["cancelled"] == 3
+
+
+def test_a_bouncing_reader_is_cancelled_even_if_already_queued(sink, story):
+    readers = add_subscribers(2)
+    digest = new_digest()
+    Subscriber.objects.filter(pk=readers[0].pk).update(status=Subscriber.Status.BOUNCING)
+    Subscriber.objects.filter(pk=readers[1].pk).delete()  # erased: the delivery keeps no subscriber
+
+    sending.send(digest)
+
+    assert states(digest) == {State.CANCELLED: 2}
+    assert sink.received == 0
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def test_progress_counts_every_state(sink, story, settings):
+    readers = add_subscribers(10)
+    sink.reject({readers[0].email}, code=550)
+    sink.reject({readers[1].email}, code=450)
+    Subscriber.objects.filter(pk=readers[2].pk).update(paused=True)
+    digest = new_digest()
+    Subscriber.objects.filter(pk=readers[3].pk).update(paused=True)
+    assert sending.progress(digest) == {
+        "total": 9, "queued": 9, "sending": 0, "sent": 0, "failed": 0, "cancelled": 0,
+    }  # fmt: skip
+
+    sending.send(digest)
+
+    assert sending.progress(digest) == {
+        "total": 9, "queued": 1, "sending": 0, "sent": 6, "failed": 1, "cancelled": 1,
+    }  # fmt: skip
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_send_digest_now_sends_in_process_and_reports(sink, story):
+    add_subscribers(40)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("send_digest", "--now", stdout=out, stderr=err)
+
+    digest = Digest.objects.get()
+    assert digest.kind == Digest.Kind.MANUAL and digest.status == Digest.Status.DONE
+    assert sink.received == 40
+    assert "40 sent, 0 failed, 0 cancelled" in out.getvalue() and "messages/s" in out.getvalue()
+    lines = err.getvalue().splitlines()  # not a terminal: plain lines, no carriage returns
+    assert lines and "\r" not in err.getvalue()
+    assert lines[-1].startswith("[" + "#" * 30 + "] 40/40") and "sent 40" in lines[-1]
+
+
+def test_send_digest_resumes_an_existing_digest(sink, story):
+    add_subscribers(5)
+    digest = new_digest()
+    out = io.StringIO()
+    call_command("send_digest", "--digest", str(digest.pk), stdout=out, stderr=io.StringIO())
+    assert sink.received == 5
+    call_command("send_digest", "--digest", str(digest.pk), stdout=out, stderr=io.StringIO())
+    assert sink.received == 5 and "Already sent." in out.getvalue()
+
+
+def test_send_digest_now_with_nothing_new_sends_nothing(sink, db):
+    out = io.StringIO()
+    call_command("send_digest", "--now", stdout=out)
+    assert "nothing to send" in out.getvalue()
+    assert not Digest.objects.exists()
+
+
+def test_send_digest_enqueue_leaves_it_to_the_worker(sink, story, django_capture_on_commit_callbacks):
+    add_subscribers(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digest", "--now", "--enqueue", stdout=io.StringIO())
+    digest = Digest.objects.get()
+    assert send_tasks(digest.pk).filter(status="READY").count() == 1
+    assert sink.received == 0
+
+
+def test_without_smtp_the_configured_mailer_gets_the_messages(story, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    readers = add_subscribers(3)
+    digest = new_digest()
+
+    assert sending.send(digest).sent == 3
+
+    assert sorted(m.to[0].rpartition("<")[2].rstrip(">") for m in mail.outbox) == sorted(
+        r.email for r in readers
+    )
+    assert states(digest) == {State.SENT: 3}
+
+
+# --- the tasks -------------------------------------------------------------------------------
+
+
+def test_the_send_task_hands_over_when_its_time_is_up(
+    sink, story, settings, django_capture_on_commit_callbacks
+):
+    add_subscribers(3)
+    digest = new_digest()
+    settings.NEWSLETTER_BATCH_SECONDS = 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_digest_task.call(digest_id=digest.pk)
+
+    (successor,) = send_tasks(digest.pk).filter(status="READY")
+    assert successor.args_kwargs["kwargs"] == {"digest_id": digest.pk, "pauses": 0}
+    settings.NEWSLETTER_BATCH_SECONDS = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.send_digest_task.call(digest_id=digest.pk)
+    assert result["done"] and sink.received == 3
+    assert send_tasks(digest.pk).filter(status="READY").count() == 1  # no successor of a finished digest
+    assert tasks.send_digest_task.call(digest_id=digest.pk) == {"digest": digest.pk, "done": True}
+
+
+def test_the_daily_task_makes_the_digest_and_starts_sending(story, django_capture_on_commit_callbacks):
+    add_subscribers(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.daily_digest_task.call(edition=timezone.localdate().isoformat())
+    digest = Digest.objects.get()
+    assert digest.kind == Digest.Kind.DAILY and result["digest"] == digest.pk and result["started"]
+    assert send_tasks(digest.pk).filter(status="READY").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        again = tasks.daily_digest_task.call(edition=timezone.localdate().isoformat())
+    assert again["digest"] == digest.pk and not again["started"]
+    assert send_tasks(digest.pk).count() == 1
+
+
+# --- the scheduler -------------------------------------------------------------------------
+
+
+def local(hour, minute, settings):
+    return datetime(2026, 3, 2, hour, minute, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def daily_tasks():
+    return DBTaskResult.objects.filter(task_path=tasks.daily_digest_task.module_path)
+
+
+def test_the_scheduler_enqueues_the_daily_digest_once_after_its_time(settings, db):
+    settings.NEWSLETTER_DIGEST_TIME = "07:00"
+    with time_machine.travel(local(6, 0, settings), tick=False):
+        ArticleFactory(live=True)
+    with time_machine.travel(local(6, 59, settings), tick=False):
+        call_command("newsletter_scheduler", "--once", stdout=io.StringIO())
+        assert not daily_tasks().exists()
+    with time_machine.travel(local(7, 0, settings), tick=False):
+        out = io.StringIO()
+        call_command("newsletter_scheduler", "--once", stdout=out)
+        assert "Enqueued today's daily digest." in out.getvalue()
+    with time_machine.travel(local(7, 1, settings), tick=False):
+        call_command("newsletter_scheduler", "--once", stdout=io.StringIO())
+        assert tasks.tick() == {"daily": False, "recovered": []}
+    (task,) = daily_tasks()
+    assert task.args_kwargs["kwargs"] == {"edition": "2026-03-02"}
+
+
+def test_the_scheduler_does_nothing_without_new_stories_or_once_the_digest_exists(settings, db):
+    settings.NEWSLETTER_DIGEST_TIME = "07:00"
+    with time_machine.travel(local(8, 0, settings), tick=False):
+        assert tasks.schedule_daily_digest() is False  # nothing published
+        ArticleFactory(live=True)
+        add_subscribers(1)
+        assemble(kind=Digest.Kind.DAILY)
+    with time_machine.travel(local(9, 0, settings), tick=False):
+        ArticleFactory(live=True, published_at=timezone.now())
+        assert tasks.schedule_daily_digest() is False  # today's is made
+    with time_machine.travel(local(8, 0, settings) + timedelta(days=1), tick=False):
+        assert tasks.schedule_daily_digest() is True  # a new day, and a story since the last digest
+
+
+def test_the_scheduler_tries_a_failed_daily_task_again_a_few_times(settings, db):
+    settings.NEWSLETTER_DIGEST_TIME = "07:00"
+    with time_machine.travel(local(7, 0, settings), tick=False):
+        ArticleFactory(live=True, published_at=timezone.now() - timedelta(hours=2))
+        assert tasks.schedule_daily_digest()
+        daily_tasks().update(status="FAILED", finished_at=timezone.now())
+        assert not tasks.schedule_daily_digest()  # too soon
+    with time_machine.travel(local(7, 6, settings), tick=False):
+        assert tasks.schedule_daily_digest()
+        daily_tasks().update(status="FAILED", finished_at=timezone.now())
+    with time_machine.travel(local(7, 12, settings), tick=False):
+        assert tasks.schedule_daily_digest()
+        daily_tasks().update(status="FAILED", finished_at=timezone.now())
+    with time_machine.travel(local(7, 30, settings), tick=False):
+        assert not tasks.schedule_daily_digest()  # three failures: an operator looks at it
+    assert daily_tasks().count() == 3
+
+
+def test_recover_hands_a_silent_digest_to_a_new_sender_once(
+    story, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    add_subscribers(2)
+    silent = new_digest()
+    ArticleFactory(live=True, published_at=timezone.now())
+    alive = new_digest(kind=Digest.Kind.DAILY)
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Digest.objects.filter(pk=silent.pk).update(heartbeat_at=long_ago)
+    Digest.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=30))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.recover() == [silent.pk]
+        assert sending.recover() == []  # its heartbeat was touched
+
+    assert send_tasks(silent.pk).filter(status="READY").count() == 1
+    assert not send_tasks(alive.pk).exists()
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=5)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        # Both silent now; the first still has a task waiting in the queue: no second one.
+        assert sending.recover() == [alive.pk]
+    assert send_tasks(silent.pk).count() == 1
+
+
+def test_recover_picks_up_a_digest_nobody_ever_started(story, settings, django_capture_on_commit_callbacks):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    add_subscribers(1)
+    digest = new_digest()
+    assert sending.recover() == []  # just made: its sender may still be coming
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=3)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert sending.recover() == [digest.pk]
+
+
+# --- the wire format -------------------------------------------------------------------------
+
+
+def parsed(data: bytes):
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+def test_the_fast_mime_writer_says_what_djangos_says(settings):
+    message = EmailMultiAlternatives(
+        subject="Über den Hafen: ein sehr langer Betreff, der gefaltet werden muss, " * 2,
+        body="Hello Zoë,\n.a leading dot\nan = sign and a trailing space \n" + "x" * 200 + "\n\nBye\n",
+        from_email="Newsroom <news@example.org>",
+        to=['"Doe, Jane" <jane@example.org>', "Zoë Ünal <zoe@bücher.example>"],
+        reply_to=["desk@example.org"],
+        headers={
+            "List-Unsubscribe": "<https://news.example.org/newsletter/unsubscribe/" + "a" * 150 + "/>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": "<newsletter.news.example.org>",
+            "Message-ID": "<digest-1.2@news.example.org>",
+        },
+        alternatives=[("<p>Hello Zoë</p>\r\n<p>" + "y = 1; " * 50 + "</p>", "text/html")],
+    )
+    fast, slow = parsed(sending.fast_mime(message)), parsed(message.message().as_bytes())
+
+    names = ["Subject", "From", "To", "Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"]
+    for name in [*names, "Message-ID", "MIME-Version", "Content-Type"]:
+        assert str(fast[name]).split(";")[0] == str(slow[name]).split(";")[0], name
+    assert "xn--bcher-kva.example" in str(fast["To"])
+    assert fast["Date"].datetime is not None
+    for kind in ("plain", "html"):
+        ours, theirs = fast.get_body((kind,)).get_content(), slow.get_body((kind,)).get_content()
+        assert ours.replace("\r\n", "\n") == theirs.replace("\r\n", "\n")
+    raw = sending.wire_bytes(message)
+    assert b"\r\nList-Unsubscribe: <https://news.example.org/newsletter/unsubscribe/" in raw  # not encoded
+    assert b"\r\n..a leading dot" in raw or b"\r\n=2Ea leading dot" in raw
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+
+
+def test_the_fast_mime_writer_handles_a_single_body_and_leaves_attachments_to_django(settings):
+    plain = EmailMessage(
+        subject="Plain", body="Short\nlines only\n", from_email="a@example.org", to=["b@example.org"]
+    )
+    message = parsed(sending.fast_mime(plain))
+    assert message.get_content_type() == "text/plain" and message.get_content() == "Short\r\nlines only\r\n"
+    assert message["Message-ID"]
+    plain.attach("notes.txt", "hello", "text/plain")
+    assert sending.fast_mime(plain) is None
+    assert b"notes.txt" in sending.wire_bytes(plain)
+    with pytest.raises(ValueError):
+        sending.fast_mime(EmailMessage(subject="Two\nlines", body="x", to=["b@example.org"]))
