@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from comments.services import mute_token
+from subscriptions import tokens
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 from tests.quality import (
     axe_violations,
@@ -24,6 +25,7 @@ from tests.quality import (
     require_axe,
     require_vnu,
 )
+from tests.subscriptions.conftest import make_subscriber
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,9 +106,35 @@ READER_PAGES = {
         "comments:mute", args=[mute_token("ana@example.org", site.article.pk)]
     ),
     "comment_bad_link": lambda site: reverse("comments:confirm", args=["broken"]),
+    "newsletter_signup": lambda site: reverse("subscriptions:signup"),
+    "newsletter_sent": lambda site: reverse("subscriptions:sent"),
+    "newsletter_confirm": lambda site: reverse(
+        "subscriptions:confirm",
+        args=[tokens.confirm_token(make_subscriber(email="pen@example.org", status="pending"))],
+    ),
+    "newsletter_manage": lambda site: reverse(
+        "subscriptions:manage",
+        args=[
+            tokens.manage_token(
+                make_subscriber(email="ada@example.org", sections=[site.section], tags=[site.tag])
+            )
+        ],
+    ),
+    "newsletter_manage_left": lambda site: reverse(
+        "subscriptions:manage",
+        args=[tokens.manage_token(make_subscriber(email="left@example.org", status="unsubscribed"))],
+    ),
+    "newsletter_unsubscribe": lambda site: reverse(
+        "subscriptions:unsubscribe", args=[tokens.manage_token(make_subscriber(email="bo@example.org"))]
+    ),
+    "newsletter_unsubscribed": lambda site: reverse(
+        "subscriptions:unsubscribe",
+        args=[tokens.manage_token(make_subscriber(email="gone@example.org", status="unsubscribed"))],
+    ),
+    "newsletter_bad_link": lambda site: reverse("subscriptions:confirm", args=["broken"]),
 }
 
-OK_STATUS = {"comment_bad_link": 400}
+OK_STATUS = {"comment_bad_link": 400, "newsletter_bad_link": 400}
 
 
 def confirm_token(article):
@@ -212,6 +240,22 @@ def test_a_refused_comment_page_has_no_accessibility_or_html_errors(page, settin
         page.get_by_role("button", name="Post comment").click()
     html = navigation.value.text()
     assert "Your comment was not posted" in html and "My thoughts on the terminal." in html
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    errors = nu_errors(html)
+    assert errors == [], "Nu Html Checker errors:\n" + "\n".join(errors)
+
+
+def test_a_refused_newsletter_signup_has_no_accessibility_or_html_errors(page, settings):
+    require_axe()
+    require_vnu()
+    settings.NEWSLETTER_MIN_SECONDS = 0
+    page.goto("/newsletter/")
+    page.get_by_label("Email address").fill("not-an-address")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Subscribe").click()
+    html = navigation.value.text()
+    assert "Enter a valid email address" in html
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
     errors = nu_errors(html)
