@@ -1,16 +1,14 @@
 """Why a comment waits for a moderator, and when a reader must wait before posting again."""
 
-import hashlib
-import math
 import re
-import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+
+from newsroom.forms_on_cached_pages import seconds_to_wait as seconds_to_wait_for
 
 from .models import BlockedTerm, Comment, HoldReason
 
@@ -66,23 +64,11 @@ def is_known_commenter(email: str) -> bool:
 
 
 def seconds_to_wait(*, ip: str | None, email: str) -> int:
-    """Count one posting attempt; above the limit, the seconds until the reader may post again.
+    """Count one posting attempt; above COMMENTS_RATE_LIMIT, the seconds until the reader may post again.
 
-    A fixed window per IP and per address, kept in the cache so it also counts
-    comments still waiting for their email confirmation.
+    Per IP and per address, in the cache, so it also counts comments still waiting for
+    their email confirmation.
     """
     limit, window = settings.COMMENTS_RATE_LIMIT
-    now = time.time()
-    start = math.floor(now / window) * window
-    wait = 0
-    for who in filter(None, (ip, email.lower())):
-        key = f"comments:rate:{hashlib.sha256(who.encode()).hexdigest()[:24]}:{int(start)}"
-        cache.add(key, 0, window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window + 5)
-            count = 1
-        if count > limit:
-            wait = max(wait, math.ceil(start + window - now))
-    return wait
+    senders = [who for who in (ip, email.lower()) if who]
+    return max((seconds_to_wait_for("comments", who, limit, window) for who in senders), default=0)

@@ -1,12 +1,9 @@
 """Reader-facing comment pages: post, reply, confirm, mute, report. Thin: the rules live in services."""
 
 import time
-from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -14,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from newsroom.forms_on_cached_pages import check_origin
 
 from . import rules, services
 from .forms import CommentForm, ReportForm
@@ -33,35 +31,6 @@ NOTICES = {
 def back_to_story(article: Article, anchor: str = "comments"):
     """To the story, on an address no browser has cached, so the reader sees the new state."""
     return redirect(f"{article.get_absolute_url()}?posted={int(time.time())}#{anchor}")
-
-
-def _cross_site(request) -> bool:
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site and fetch_site not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        return urlsplit(origin).netloc != request.get_host()
-    return False
-
-
-def _protected(request):
-    """Stands for a view without csrf_exempt when the CSRF check is run by hand."""
-
-
-def _check_origin(request):
-    """CSRF for a form on a page cached for everyone.
-
-    A signed-in reader's page is never cached and carries a CSRF token, checked as
-    usual. An anonymous reader's page is shared, so it cannot carry a per-visitor
-    token; there is no session to ride on either, and the form's signed timestamp
-    proves it came from our page. Cross-site posts are refused by their Origin.
-    """
-    if request.user.is_authenticated:
-        return CsrfViewMiddleware(_protected).process_view(request, _protected, (), {})
-    if _cross_site(request):
-        raise PermissionDenied("Cross-site comment post")
-    return None
 
 
 def _target(data) -> Article:
@@ -85,7 +54,7 @@ def _form_page(request, article, form, status):
 @never_cache
 def post_comment(request):
     article = _target(request.POST)
-    refusal = _check_origin(request)
+    refusal = check_origin(request, "comment post")
     if refusal is not None:
         return refusal
     form = CommentForm(article, data=request.POST, user=request.user)

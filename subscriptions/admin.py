@@ -6,7 +6,6 @@ opt-in, so nobody is added here; deleting one erases them.
 """
 
 import csv
-from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
@@ -409,9 +408,9 @@ class DigestAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
                 return HttpResponseRedirect(reverse("admin:subscriptions_digest_changelist"))
-            from subscriptions.tasks import send_digest_task
+            from subscriptions import sending
 
-            transaction.on_commit(partial(send_digest_task.enqueue, digest.pk))
+            sending.start(digest)  # heartbeat set and the worker's task queued once, on commit
             total = Delivery.objects.filter(digest=digest).count()
             self.message_user(
                 request,

@@ -24,7 +24,6 @@ from . import services
 STAMP_SALT = "subscriptions.signup-form"
 STAMP_MAX_AGE = 24 * 3600  # a page cached, then left open in a tab all day, still works
 POPULAR_TAGS = 30
-MIN_SECONDS_DEFAULT = 2
 
 HONEYPOT = "honeypot"
 TOO_FAST = "too_fast"
@@ -152,7 +151,7 @@ class SignupForm(ChoicesMixin, forms.Form):
         age = time.time() - shown_at
         if age > STAMP_MAX_AGE:
             raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
-        if age < getattr(settings, "NEWSLETTER_MIN_SECONDS", MIN_SECONDS_DEFAULT):
+        if age < settings.NEWSLETTER_MIN_SECONDS:
             raise forms.ValidationError(REJECTION_MESSAGES[TOO_FAST], code=TOO_FAST)
         return consent
 

@@ -8,9 +8,11 @@ deliveries, still `sending`, are claimed again once their lease (NEWSLETTER_LEAS
 runs out: nobody is skipped. Killed after it, the delivery stays `sent` and is never
 sent again: nobody gets two. The instant left open lies between committing and writing
 the dot; `SentMark` makes it two system calls in a row (on PostgreSQL, COMMIT is sent
-and the dot written before the database's answer is read). Killed exactly there, the
-reader misses this digest and the delivery says `sent`. The same holds when the server
-dies after the dot and before its answer: counted as sent (at most once, never twice).
+and the dot written before the database's answer is read), yet a busy machine may pause
+the process between them. Killed exactly there (about one random SIGKILL in fifty on two
+loaded cores; never on SIGTERM, which lets the message finish), the reader misses this
+digest and the delivery says `sent`. The same holds when the server dies after the dot
+and before its answer: counted as sent. At most once, never twice.
 
 Outcomes, as RFC 5321 has them:
 - 2xx after the dot: sent.

@@ -17,15 +17,11 @@ Rules worth knowing:
   finds an address unsubscribed is older than the reader's leaving.
 """
 
-import hashlib
 import ipaddress
 import logging
-import math
-import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,6 +29,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Section
+from newsroom.forms_on_cached_pages import seconds_to_wait
 
 from . import tokens
 from .models import Delivery, Subscriber
@@ -40,7 +37,6 @@ from .models import Delivery, Subscriber
 logger = logging.getLogger(__name__)
 
 Status = Subscriber.Status
-SIGNUP_RATE_DEFAULT = (10, 3600)  # sign-ups per IP address per hour
 
 
 def consent_text() -> str:
@@ -68,19 +64,8 @@ def signups_to_wait(ip: str | None) -> int:
 
     A fixed window in the cache: per site with Redis, per process without.
     """
-    limit, window = getattr(settings, "NEWSLETTER_SIGNUP_RATE", SIGNUP_RATE_DEFAULT)
-    if not ip:
-        return 0
-    now = time.time()
-    start = math.floor(now / window) * window
-    key = f"subscriptions:signups:{hashlib.sha256(ip.encode()).hexdigest()[:24]}:{int(start)}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
-    return math.ceil(start + window - now) if count > limit else 0
+    limit, window = settings.NEWSLETTER_SIGNUP_RATE
+    return seconds_to_wait("subscriptions:signups", ip, limit, window) if ip else 0
 
 
 def subscribe(

@@ -9,16 +9,16 @@ unsubscribe address takes a bare POST from mail providers (RFC 8058).
 """
 
 import math
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from newsroom.forms_on_cached_pages import check_origin
 
 from . import services, tokens
 from .forms import PreferencesForm, SignupForm, printable
@@ -26,37 +26,6 @@ from .models import Subscriber
 
 Status = Subscriber.Status
 READ_AND_POST = ["GET", "HEAD", "POST"]
-
-
-# Cross-site posting ------------------------------------------------------------------
-
-
-def cross_site(request) -> bool:
-    """A browser says this POST comes from another site (Sec-Fetch-Site, else Origin)."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site and fetch_site not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        return urlsplit(origin).netloc != request.get_host()
-    return False
-
-
-def _protected(request):
-    """Stands for a view without csrf_exempt when the CSRF check is run by hand."""
-
-
-def check_origin(request):
-    """CSRF for a form on a page cached for everyone (see comments.views._check_origin).
-
-    Signed-in readers' pages are never cached and carry a CSRF token, checked as
-    usual; an anonymous sign-up acts for nobody, and cross-site posts are refused.
-    """
-    if request.user.is_authenticated:
-        return CsrfViewMiddleware(_protected).process_view(request, _protected, (), {})
-    if cross_site(request):
-        raise PermissionDenied("Cross-site newsletter sign-up")
-    return None
 
 
 def client_ip(request) -> str | None:
@@ -80,7 +49,7 @@ def signup(request):
     if request.method != "POST":
         email = printable(request.GET.get("email", ""))[:254]
         return _signup_page(request, SignupForm(initial={"email": email}))
-    refusal = check_origin(request)
+    refusal = check_origin(request, "newsletter sign-up")
     if refusal is not None:
         return refusal
     form = SignupForm(request.POST)

@@ -85,17 +85,17 @@ def stories(db):
     ]
 
 
+def queued_sends() -> list[int]:
+    """The digests a send task waits for in the real task queue (django-tasks-db's table)."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path=tasks.send_digest_task.module_path, status="READY")
+    return [row.args_kwargs["kwargs"]["digest_id"] for row in rows]
+
+
 @pytest.fixture
-def enqueued(monkeypatch):
-    """Stand in for the task backend: record what "send now" enqueues."""
-    calls = []
-
-    class FakeTask:
-        def enqueue(self, *args, **kwargs):
-            calls.append(args)
-
-    monkeypatch.setattr(tasks, "send_digest_task", FakeTask())
-    return calls
+def enqueued(db):
+    return queued_sends
 
 
 def digest_with(states: dict[str, int], **fields) -> Digest:
@@ -207,13 +207,13 @@ class TestSendByHand:
         assert response["Location"] == reverse("admin:subscriptions_digest_change", args=[digest.pk])
         assert digest.kind == Digest.Kind.MANUAL and digest.created_by == staff
         assert Delivery.objects.filter(digest=digest, state=State.QUEUED).count() == 2
-        assert enqueued == [(digest.pk,)]
+        assert enqueued() == [digest.pk]
 
     def test_nothing_new_sends_nothing(self, editor_client, db, enqueued, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             response = editor_client.post(reverse("admin:subscriptions_digest_send"), follow=True)
         assert "Nothing was sent" in response.content.decode()
-        assert not Digest.objects.exists() and not enqueued
+        assert not Digest.objects.exists() and not enqueued()
 
     def test_only_with_the_permission_to_add_digests(self, client, stories, enqueued):
         viewer = UserFactory(username="viewer", email="viewer@example.org")
