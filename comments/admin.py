@@ -214,40 +214,34 @@ class QueueChangeList(ChangeList):
         self.result_list = rows
 
 
-class DecisionInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A record shown on the comment's page that nobody edits there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(ReadOnlyInline):
     model = Decision
     fields = ["decided_at", "moderator", "action", "from_status", "to_status"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "moderation log"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyInline):
     model = Report
     fields = ["created_at", "reason", "note", "resolved_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "reports from readers"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)
