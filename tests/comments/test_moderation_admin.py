@@ -36,11 +36,6 @@ def moderator_client(client, moderator):
     return client
 
 
-@pytest.fixture
-def story(db):
-    return ArticleFactory(live=True, headline="Harbour dredging starts in spring")
-
-
 def ago(**delta):
     return timezone.now() - timedelta(**delta)
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,6 +11,7 @@ from articles.models import Article
 from comments import services
 from comments.models import Comment
 from tests.comments.conftest import form_data, text_of
+from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,19 +19,15 @@ pytestmark = pytest.mark.django_db
 
 def add(article, parent=None, name="Reader", text="A comment.", **fields):
     """A comment saved as the posting service saves it (visible unless told otherwise)."""
-    comment = Comment(
-        content_type=ContentType.objects.get_for_model(Article),
-        object_pk=str(article.pk),
-        site_id=1,
+    email = f"{name.lower().replace(' ', '.')}@example.org"
+    return make_comment(
+        article,
         user_name=name,
-        user_email=f"{name.lower().replace(' ', '.')}@example.org",
+        user_email=email,
         comment=text,
-        submit_date=timezone.now(),
         parent_id=parent.pk if parent else 0,
-        **{"is_public": True, **fields},
+        **fields,
     )
-    comment.save()
-    return comment
 
 
 def li(page: str, comment) -> str:

@@ -60,25 +60,18 @@ def make_reader_site():
 
 def add_conversation(article):
     """A thread deeper than the nesting shows, a website link and a removed comment with a reply."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from comments.models import Comment
     from comments.services import recount
+    from tests.comments.helpers import make_comment
 
     def add(name, parent=None, **fields):
-        comment = Comment(
-            content_type=ContentType.objects.get_for_model(article),
-            object_pk=str(article.pk),
-            site_id=1,
+        return make_comment(
+            article,
             user_name=name,
             user_email=f"{name.split()[0].lower()}@example.org",
             comment=f"{name} writes about the terminal: https://example.org/terminal\n\nA second paragraph.",
             parent_id=parent.pk if parent else 0,
-            is_public=True,
             **fields,
         )
-        comment.save()
-        return comment
 
     first = add("Ana Cruz", user_url="https://ana.example.org/")
     chain = first
