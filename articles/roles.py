@@ -25,7 +25,13 @@ EDITOR_EXTRA = {
     # The newsletter: subscribers (no adding by hand: double opt-in), digests (add = send by hand).
     "subscriptions": ["view_subscriber", "change_subscriber", "delete_subscriber",
                       "view_digest", "add_digest", "view_delivery"],
+    # Moving in from WordPress: the old addresses that redirect, and what was imported.
+    "wordpress": ["view_oldaddress", "add_oldaddress", "change_oldaddress", "delete_oldaddress",
+                  "view_importedobject"],
 }  # fmt: skip
+
+# Apps whose permissions above their own later migration grants (it calls create_roles again).
+EXTRA_GRANTED_LATER = {"subscriptions": "Subscriber", "wordpress": "OldAddress"}
 
 # Moderators see comments and nothing else: the queue, reports, the log and the blocklist.
 MODERATOR = {
@@ -64,8 +70,8 @@ def create_roles(apps=global_apps) -> None:
         for app, models in EDITOR_MODELS.items()
     }
     for app, codenames in EDITOR_EXTRA.items():
-        if app == "subscriptions" and not _has_model(apps, "subscriptions", "Subscriber"):
-            continue  # an early migration: the newsletter's own migration grants these
+        if app in EXTRA_GRANTED_LATER and not _has_model(apps, app, EXTRA_GRANTED_LATER[app]):
+            continue  # an early migration: that app's own migration grants these
         editor_wanted.setdefault(app, []).extend(codenames)
 
     for name, wanted in (("Reporter", REPORTER), ("Editor", editor_wanted)):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import search, views
+from . import converters, search, views  # noqa: F401 (converters registers <tag_slug:>)
 
 
 class TwoDigits:
@@ -22,7 +22,7 @@ urlpatterns = [
     path("search/", search.search_view, name="search"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<int:pk>/", views.preview, name="preview"),

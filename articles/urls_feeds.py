@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, sitemaps
+from . import converters, feeds, sitemaps  # noqa: F401 (converters registers <tag_slug:>)
 
 app_name = "feeds"
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("feed/atom/", feeds.SiteAtomFeed(), name="site-atom"),
     path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section"),
     path("section/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-atom"),
-    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag"),
-    path("tag/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-atom"),
+    path("tag/<tag_slug:slug>/feed/", feeds.TagFeed(), name="tag"),
+    path("tag/<tag_slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-atom"),
     path("source/<slug:slug>/feed/", feeds.SourceFeed(), name="source"),
     path("source/<slug:slug>/feed/atom/", feeds.SourceAtomFeed(), name="source-atom"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author"),

@@ -18,6 +18,7 @@ class HoldReason(models.TextChoices):
     FIRST_TIME = "first_time", "First-time commenter"
     RATE = "rate", "Many comments in a short time"
     REPORTED = "reported", "Reported by readers"
+    IMPORTED = "imported", "Awaiting moderation in WordPress"
 
 
 class Status(models.TextChoices):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "wordpress",
 ]
 
 SITE_ID = 1
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",  # static pages at any address
+    "wordpress.middleware.OldAddressRedirectMiddleware",  # imported WordPress links answer 301
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,0 +1,1 @@
+"""Moving a newsroom in from WordPress: `manage.py import_wordpress EXPORT.xml` and the old addresses."""
