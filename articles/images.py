@@ -10,6 +10,7 @@ are made once, when the image is saved, never during a reader's request.
 import hashlib
 import io
 import posixpath
+import re
 import warnings
 
 from django.conf import settings
@@ -20,6 +21,12 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# The names a file of each format may carry: the media server picks the content type from
+# the name, so a name must say what the bytes are.
+EXTENSIONS = {"JPEG": ("jpg", "jpeg"), "PNG": ("png",), "WEBP": ("webp",), "GIF": ("gif",)}
+# Markup no photograph contains: a file that is both an image and a web page or script
+# (a polyglot) is refused even though it decodes, in case it is ever served as something else.
+MARKUP = re.compile(rb"<\s*(?:script|html|svg|iframe|object|embed|body|!doctype)\b|<\?php|javascript:", re.I)
 
 
 def validate_image(file) -> None:
@@ -83,6 +90,35 @@ def validate_image(file) -> None:
             code="image_too_small",
             params={"width": width, "height": height},
         )
+    name = posixpath.basename(str(getattr(file, "name", "") or ""))
+    extension = posixpath.splitext(name)[1].lower().lstrip(".")
+    if extension not in EXTENSIONS[image_format]:
+        raise ValidationError(
+            "This file is a %(format)s image, but its name “%(name)s” says otherwise. "
+            "Rename it to end in .%(expected)s and upload it again.",
+            code="image_extension",
+            params={"format": image_format, "name": name, "expected": EXTENSIONS[image_format][0]},
+        )
+    if _contains_markup(file):
+        raise ValidationError(
+            "This image also contains web page code (such as <script>), so it is not accepted. "
+            "Export it again from an image editor and upload that.",
+            code="image_markup",
+        )
+
+
+def _contains_markup(file) -> bool:
+    position = file.tell()
+    try:
+        file.seek(0)
+        tail = b""
+        while chunk := file.read(1 << 20):
+            if MARKUP.search(tail + chunk):
+                return True
+            tail = chunk[-32:]  # a tag split across two chunks
+        return False
+    finally:
+        file.seek(position)
 
 
 def make_renditions(field_file, widths=None) -> list[dict]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article, Section
+from newsroom.security import allow_inline_styles
 
 from . import digest as digests
 from . import services
@@ -326,9 +327,10 @@ class DigestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
+        preview = allow_inline_styles(self.preview_view)  # the e-mail's own styles, in its iframe
         return [
-            path("preview/", view(self.preview_view), name="subscriptions_digest_preview_next"),
-            path("<int:pk>/preview/", view(self.preview_view), name="subscriptions_digest_preview"),
+            path("preview/", view(preview), name="subscriptions_digest_preview_next"),
+            path("<int:pk>/preview/", view(preview), name="subscriptions_digest_preview"),
             path("test/", view(self.test_view), name="subscriptions_digest_test_next"),
             path("<int:pk>/test/", view(self.test_view), name="subscriptions_digest_test"),
             path("send/", view(self.send_view), name="subscriptions_digest_send"),

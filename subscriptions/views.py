@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsroom.forms_on_cached_pages import check_origin
+from newsroom.security import client_ip
 
 from . import services, tokens
 from .forms import PreferencesForm, SignupForm, printable
@@ -26,10 +27,6 @@ from .models import Subscriber
 
 Status = Subscriber.Status
 READ_AND_POST = ["GET", "HEAD", "POST"]
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # Signing up ---------------------------------------------------------------------------

@@ -8,6 +8,11 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Client.login() authenticates without a request; sign-ins over HTTP are checked as in production.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.security.RequestOptionalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,11 +12,11 @@ from comments.models import Comment
 from tests.comments.conftest import form_data
 from tests.comments.helpers import make_comment
 from tests.comments.xss_payloads import PAYLOADS, as_name
+from tests.e2e.helpers import sign_in
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"
 FIRST_TEXT = "The dredging plan leaves out the silt from the north basin."
 REPLY_TEXT = "The silt goes to the reclamation site, says the port's own plan."
 
@@ -130,14 +130,6 @@ def open_page(browser, live_server, third_party_requests):
     yield _open
     for context in contexts:
         context.close()
-
-
-def sign_in(page, username: str):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="The newsroom")).to_be_visible()
 
 
 def fill_comment(form, *, name: str, email: str, text: str, url: str = ""):

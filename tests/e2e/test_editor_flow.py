@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.e2e.helpers import sign_in
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, username: str):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="The newsroom")).to_be_visible()
 
 
 def test_editor_writes_publishes_and_previews_a_story(page, third_party_requests):
