@@ -1,19 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, search, views  # noqa: F401 (converters registers <tag_slug:>)
+import newsroom.converters  # noqa: F401 (registers <row_id:>, <dd:> and <tag_slug:>)
 
-
-class TwoDigits:
-    regex = "[0-9]{2}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):02d}"
-
-
-register_converter(TwoDigits, "dd")
+from . import search, views
 
 app_name = "articles"
 
@@ -25,7 +14,7 @@ urlpatterns = [
     path("tag/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("preview/<int:pk>/", views.preview, name="preview"),
+    path("preview/<row_id:pk>/", views.preview, name="preview"),
     path(
         "<slug:section>/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         views.ArticleDetailView.as_view(),

@@ -2,13 +2,15 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -16,7 +18,7 @@ from taggit.models import Tag
 from comments import threads
 from comments.forms import CommentForm
 
-from . import structured_data
+from . import caching, structured_data
 from .caching import cache_for_readers
 from .models import Article, Author, Byline, Correction, OldSlug, Section, Source
 
@@ -30,24 +32,61 @@ def with_cards(queryset):
     )
 
 
+# What no card shows: the body and the search vector are most of a story's bytes.
+NOT_ON_CARDS = ("body", "search_vector")
+
+
 def public_stories():
-    return with_cards(Article.objects.published())
+    return with_cards(Article.objects.published().defer(*NOT_ON_CARDS))
 
 
 def story_for_page(queryset):
-    return with_cards(queryset).prefetch_related("tags", "corrections")
+    return with_cards(queryset).defer("search_vector").prefetch_related("tags", "corrections")
+
+
+def related_ids(article: Article, limit: int = 4) -> list[int]:
+    """Public stories sharing the most tags with `article`, then its section; newest first.
+
+    Only the few that can make the list are compared: the `limit` best by shared tags
+    and the `limit` newest in the section.
+    """
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    others = Article.objects.published().exclude(pk=article.pk)
+    newest_in_section = others.filter(section_id=article.section_id).order_by("-published_at").values("pk")
+    candidates = Q(pk__in=Subquery(newest_in_section[:limit]))
+    shared = Value(0)
+    if tag_ids:
+        most_shared = (
+            others.filter(tags__in=tag_ids)
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "-published_at")
+            .values("pk")
+        )
+        candidates |= Q(pk__in=Subquery(most_shared[:limit]))
+        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+    return list(
+        Article.objects.published()
+        .filter(candidates)
+        .annotate(shared=shared)
+        .order_by("-shared", "-published_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def related_stories(article: Article, limit: int = 4):
-    """Public stories sharing the most tags with `article`, then its section; newest first."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    return with_cards(
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
-        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
-        .order_by("-shared", "-published_at")
-    )[:limit]
+    """The related stories as cards, read when a template shows them.
+
+    Which stories they are is worked out once per change to the newsroom (a lookup in
+    the cache, see articles/caching.py); the cards are read fresh.
+    """
+
+    def cards() -> list[Article]:
+        ids = caching.cached_lookup(f"related:{article.pk}:{limit}", lambda: related_ids(article, limit))
+        stories = with_cards(Article.objects.published().filter(pk__in=ids).defer(*NOT_ON_CARDS))
+        found = {story.pk: story for story in stories}
+        return [found[pk] for pk in ids if pk in found]
+
+    return SimpleLazyObject(cards)
 
 
 @method_decorator(cache_for_readers, name="dispatch")
@@ -155,10 +194,13 @@ class ArticleDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         try:
             date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year of more digits than a C long holds
             raise Http404("No such date.") from None
         slug = self.kwargs["slug"]
-        article = story_for_page(Article.objects.published()).filter(slug=slug).first()
+        # The slug is unique: no ordering to compile, no more than one row to read.
+        article = next(
+            iter(story_for_page(Article.objects.published()).filter(slug=slug).order_by()[:1]), None
+        )
         if article is None:
             old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
             if old is None:
@@ -171,11 +213,13 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
+        number = threads.page_number(self.request.GET.get("comments"))
+        version = None
+        if settings.NEWSROOM_PAGE_CACHE or settings.NEWSROOM_FRAGMENT_CACHE:
+            version = caching.note_story(self.request, self.object.pk)  # before the comments are read
         return super().get_context_data(
             related=related_stories(self.object),
-            comment_page=threads.thread_page(
-                self.object, threads.page_number(self.request.GET.get("comments"))
-            ),
+            comment_page=threads.story_threads(self.object, number, version),
             comment_form=CommentForm(self.object, user=self.request.user),
             article_ld=structured_data.article_ld(self.object),
             breadcrumbs_ld=structured_data.breadcrumbs_ld(self.object),
@@ -193,7 +237,8 @@ def preview(request, pk: int):
     context = {
         "article": article,
         "related": related_stories(article),
-        "comment_page": threads.thread_page(article),
+        "comment_page": threads.story_threads(article),
+        "comment_form": CommentForm(article, user=request.user),  # a public story shows its form
         "preview": True,
     }
     return render(request, "articles/article_detail.html", context)

@@ -41,7 +41,7 @@ def _no_control_characters(value: str) -> str:
 
 def _as_id(value) -> int:
     value = str(value or "0").strip()
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:  # "²" is a digit to isdigit() only
         raise forms.ValidationError(REJECTION_MESSAGES[BAD_PARENT], code=BAD_PARENT)
     return int(value)
 
@@ -116,7 +116,9 @@ class CommentForm(XtdCommentForm):
 
     def clean_timestamp(self):
         value = self.cleaned_data["timestamp"]
-        if not value.isdigit() or time.time() - int(value) > COMMENTS_TIMEOUT:
+        if not (value.isascii() and value.isdigit() and len(value) <= 12) or (
+            time.time() - int(value) > COMMENTS_TIMEOUT
+        ):
             raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
         timestamp = int(value)
         if time.time() - timestamp < settings.COMMENTS_MIN_SECONDS:

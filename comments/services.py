@@ -16,8 +16,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from articles.caching import invalidate_pages
+from articles.caching import invalidate_stories
 from articles.models import Article
+from newsroom.security import client_ip
 
 from . import mail, rules
 from .models import Comment, Decision, Report, Status
@@ -40,10 +41,6 @@ class Outcome:
 
 class BadToken(Exception):
     """A confirmation or mute link that was altered, has expired, or points at nothing."""
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def reporter_key(request) -> str:
@@ -277,7 +274,7 @@ def waiting_count() -> int:
 
 
 def recount(article_pks) -> None:
-    """Store each story's number of visible comments; make reader pages fresh."""
+    """Store each story's number of visible comments; make those stories' pages fresh."""
     article_pks = list(article_pks)
     if not article_pks:
         return
@@ -294,4 +291,4 @@ def recount(article_pks) -> None:
         .values("n")
     )
     Article.objects.filter(pk__in=article_pks).update(comment_count=Coalesce(Subquery(visible), 0))
-    invalidate_pages()
+    invalidate_stories(article_pks)

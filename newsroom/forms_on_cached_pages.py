@@ -22,7 +22,10 @@ def cross_site(request) -> bool:
         return True
     origin = request.headers.get("Origin")
     if origin and origin != "null":
-        return urlsplit(origin).netloc != request.get_host()
+        try:
+            return urlsplit(origin).netloc != request.get_host()
+        except ValueError:  # "http://[": not an address at all, so not ours
+            return True
     return False
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, SourceFactory
@@ -340,3 +341,28 @@ def test_static_pages_are_linked_from_the_footer(client):
     for url, title in (("/about/", "About us"), ("/privacy/", "Privacy")):
         assert f'href="{url}"' in page
         assert title in client.get(url).content.decode()
+
+
+def test_a_story_card_shows_section_headline_bylines_date_source_and_comments(client):
+    section = SectionFactory(name="Coast & Sea", slug="coast")
+    source = SourceFactory(name="Wire <Service>")
+    authors = [AuthorFactory(name="Ada Fisher", slug="ada"), AuthorFactory(name="Ben O'Hara", slug="ben")]
+    story = ArticleFactory(
+        live=True, section=section, source=source, authors=authors,
+        headline="Tides <rise> & fall", standfirst="Why the harbour floods.",
+    )  # fmt: skip
+    story.comment_count = 1
+    story.save()
+    html = client.get(reverse("articles:section", args=["coast"])).content.decode()
+    url = story.get_absolute_url()
+    day = story.published_at.astimezone(timezone.get_current_timezone())
+    card = re.search(r'<article class="card">.*?</article>', html, re.S).group()
+    assert '<p class="section-label"><a href="/section/coast/">Coast &amp; Sea</a></p>' in card
+    assert f'<h2 class="card-headline"><a href="{url}">Tides &lt;rise&gt; &amp; fall</a></h2>' in card
+    assert '<p class="standfirst">Why the harbour floods.</p>' in card
+    assert '<a href="/author/ada/">Ada Fisher</a>, <a href="/author/ben/">Ben O&#x27;Hara</a> · ' in card
+    assert f">{day.day} {day:%b %Y}</time> · Wire &lt;Service&gt; · " in card
+    assert f'<a href="{url}#comments">1 comment</a></p>' in card
+    story.comment_count = 2
+    story.save()
+    assert f'<a href="{url}#comments">2 comments</a>' in client.get(reverse("articles:home")).content.decode()

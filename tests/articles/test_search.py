@@ -339,3 +339,13 @@ def test_the_vector_weighs_headline_standfirst_and_body():
     assert "'egret':2B" in vector
     assert "'crane':3C" in vector and "'stork':4C" in vector
     assert "em" not in vector.replace("'", " ").split()
+
+
+def test_a_run_of_minus_signs_is_one_not(client):
+    """websearch's NOT nests: hundreds of them overflowed PostgreSQL's tsquery stack (a 500)."""
+    story = live(headline="Harbour strike ends")
+    assert clean_query("-" * 300) == "-"
+    assert clean_query("harbour - - -strike") == "harbour -strike"
+    for q in ("-" * 300, "- " * 150, "harbour " + "-" * 150):
+        assert search(client, q).status_code == 200
+    assert found(search(client, "harbour ---ferry")) == [story.pk]
