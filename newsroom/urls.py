@@ -7,6 +7,8 @@ admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "The newsroom"
 
+handler500 = "newsroom.errors.server_error"  # a database outage is a 503 "try again", not a 500
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),

@@ -26,6 +26,8 @@ def short_link(request) -> str | None:
 
 
 def _redirect(path: str):
+    if "\x00" in path:  # no address holds a NUL (and PostgreSQL text cannot)
+        return None
     old = OldAddress.objects.filter(path=path).select_related("article__section", "page").first()
     address = old and old.current_address()
     return HttpResponsePermanentRedirect(address) if address else None
