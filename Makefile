@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lock lint format clean
+.PHONY: run test install lock lint format clean bench drills drill-load drill-redis drill-postgres drill-smtp
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Newsroom needs Python 3.13 (see .python-version); set PYTHON=/path/to/python3.13")'
@@ -33,6 +33,31 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The production stack under load (not a test; about 15 minutes): installs wrk and nginx from
+# Debian's packages if missing, seeds PostgreSQL's newsroom_bench, starts granian and nginx on
+# 127.0.0.1, runs wrk and prints one table (also bench/results/latest.md). Needs PostgreSQL and
+# Redis on 127.0.0.1 (5432, 6379). `make bench BENCH_ARGS=--quick` for 3-second runs.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Resilience drills (docs/reliability.md), not tests: each seeds PostgreSQL's newsroom_drill
+# (the PostgreSQL drill a throwaway cluster of its own), starts what it needs on 127.0.0.1,
+# prints a result block ending in PASS or FAIL, and stops everything it started.
+DRILL_DB ?= postgres://postgres@127.0.0.1:5432/newsroom_drill
+drill-load: install
+	$(BIN)/python -m bench.drills.load --database-url $(DRILL_DB) $(DRILL_ARGS)
+
+drill-redis: install
+	$(BIN)/python -m bench.drills.redis_outage --database-url $(DRILL_DB) $(DRILL_ARGS)
+
+drill-postgres: install
+	$(BIN)/python -m bench.drills.postgres_restart $(DRILL_ARGS)
+
+drill-smtp: install
+	$(BIN)/python -m bench.drills.smtp_outage --database-url $(DRILL_DB) $(DRILL_ARGS)
+
+drills: drill-load drill-postgres drill-smtp drill-redis
 
 lint: install
 	$(BIN)/ruff check .

@@ -53,10 +53,39 @@ def _fresh_number() -> int:
 
 
 def _bump(key: str) -> None:
+    _versions.pop(key, None)
     try:
         cache.incr(key)
     except ValueError:  # evicted, or a cache that keeps nothing: start from a new number
         cache.set(key, _fresh_number(), None)
+
+
+# The version numbers a cached page is checked against, as this process last read them.
+# A hit re-reads them from the cache at most every NEWSROOM_VERSION_RECHECK_SECONDS, so
+# a page invalidated by another process may be served that much longer (the way nginx's
+# one-second micro-cache would); this process's own changes are seen at once.
+_versions: dict[str, tuple[object, float]] = {}
+
+
+def _read_versions(keys: list[str]) -> dict:
+    now = time.monotonic()
+    recheck = settings.NEWSROOM_VERSION_RECHECK_SECONDS
+    found, stale = {}, []
+    for key in keys:
+        known = _versions.get(key)
+        if known is not None and now - known[1] < recheck:
+            found[key] = known[0]
+        else:
+            stale.append(key)
+    if stale:
+        fresh = cache.get_many(stale)
+        if len(_versions) > 10_000:
+            _versions.clear()
+        for key in stale:
+            found[key] = fresh.get(key)
+            if found[key] is not None:
+                _versions[key] = (found[key], now)
+    return found
 
 
 def _current(key: str) -> int:
@@ -292,6 +321,16 @@ class _Recent:
 
 
 _recent = _Recent()
+
+
+def forget_local() -> None:
+    """Drop what this process keeps beside the shared cache (after the cache itself was emptied)."""
+    _versions.clear()
+    with _recent.lock:
+        _recent.entries.clear()
+        _recent.size = 0
+
+
 _hosts: dict[str, bool] = {}
 
 
@@ -369,7 +408,7 @@ def serve_from_cache(environ):
     entry = _recent.get(key)
     if entry is not None:
         wanted = [GENERATION_KEY] + ([entry["story"][0]] if entry["story"] else [])
-        found = cache.get_many(wanted)
+        found = _read_versions(wanted)
         if not _still_current(entry, found):
             _recent.drop(key)
             entry = None
@@ -383,6 +422,9 @@ def serve_from_cache(environ):
         if not _still_current(entry, found):
             return None
         _recent.put(key, entry)
+        now = time.monotonic()
+        for version_key in [GENERATION_KEY] + ([entry["story"][0]] if entry["story"] else []):
+            _versions[version_key] = (found[version_key], now)
     headers = list(entry["final"])
     if secure and settings.SECURE_HSTS_SECONDS:
         headers.append(("Strict-Transport-Security", _hsts()))

@@ -146,6 +146,9 @@ else:
 _OFF = ("0", "false", "no", "off")
 NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1").lower() not in _OFF
 NEWSROOM_FRAGMENT_CACHE = os.environ.get("NEWSROOM_FRAGMENT_CACHE", "1").lower() not in _OFF
+# How long a process trusts the version numbers it last read before re-reading them from
+# the cache when it serves a cached page: another process's change shows this much later.
+NEWSROOM_VERSION_RECHECK_SECONDS = float(os.environ.get("NEWSROOM_VERSION_RECHECK_SECONDS", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,6 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import caching
 from articles.models import Article
 from comments import services
 from comments.models import Comment
@@ -24,8 +25,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    caching.forget_local()
     yield
     cache.clear()
+    caching.forget_local()
 
 
 @pytest.fixture
@@ -244,6 +247,16 @@ class TestFastPath:
         after = serve(url)
         assert after.through_django and "Fresh from the quay." in after.body.decode()
         assert not serve(url).through_django
+
+    def test_another_process_change_shows_within_the_recheck_time(self, debated, settings):
+        """Hits trust the version numbers they read for NEWSROOM_VERSION_RECHECK_SECONDS."""
+        url = debated.get_absolute_url()
+        settings.NEWSROOM_VERSION_RECHECK_SECONDS = 60
+        serve(url), serve(url)
+        cache.incr(caching.story_key(debated.pk))  # as another worker's comment would
+        assert not serve(url).through_django  # this process has not looked again yet
+        settings.NEWSROOM_VERSION_RECHECK_SECONDS = 0
+        assert serve(url).through_django
 
     def test_only_allowed_hosts_and_safe_methods_are_answered(self, debated):
         url = debated.get_absolute_url()
