@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article, Section
+from newsroom.admin import RecordAdmin
 from newsroom.security import allow_inline_styles
 
 from . import digest as digests
@@ -197,7 +198,7 @@ class DigestChangeList(ChangeList):
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(RecordAdmin, admin.ModelAdmin):
     list_display = ["edition", "kind", "subject", "status", "progress_display", "created_at"]
     list_display_links = ["edition", "subject"]
     list_filter = ["kind", "status"]
@@ -242,17 +243,8 @@ class DigestAdmin(admin.ModelAdmin):
     ]
 
     # --- who does what ------------------------------------------------------------------
-    # A digest is a record: made by the scheduler or by "Send now by hand", never edited,
-    # never deleted (its period is what the next digest starts from).
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # A digest is a record (RecordAdmin): made by the scheduler or by "Send now by hand",
+    # never edited, never deleted (its period is what the next digest starts from).
 
     def has_send_permission(self, request) -> bool:
         return request.user.has_perm("subscriptions.add_digest")
@@ -436,7 +428,7 @@ class DigestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RecordAdmin, admin.ModelAdmin):
     list_display = ["digest", "recipient", "state", "attempts", "next_attempt_at", "sent_at", "last_error"]
     list_filter = ["state", "digest"]
     search_fields = ["subscriber__email"]
@@ -444,15 +436,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     ordering = ["-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="subscriber", ordering="subscriber__email")
     def recipient(self, obj):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from newsroom.admin import RecordAdmin
+
 from .models import ImportedObject, OldAddress
 
 
@@ -11,13 +13,9 @@ class OldAddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportedObject)
-class ImportedObjectAdmin(admin.ModelAdmin):
+class ImportedObjectAdmin(RecordAdmin, admin.ModelAdmin):
+    """What an import remembers; deleting a row would make the next import duplicate its object."""
+
     list_display = ["wp_key", "kind", "site", "content_type", "object_id", "updated_at"]
     list_filter = ["kind", "site"]
     search_fields = ["wp_key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
