@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.stack import Stack, base_env, redis_client_installed  # noqa: E402
+from bench.stack import Stack, base_env, prepare, redis_client_installed  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -295,6 +295,7 @@ def bench(args) -> int:
     if args.servers:
         return compare_servers(story, seconds, redis_url)
 
+    prepare(DATABASE_URL, redis_url)  # the pages link to the collected static files' hashed names
     print("[bench] SQL queries and CPU time per page (Django's test client, 50 renders each) …", flush=True)
     uncached_figures = measure_in_process(pages, redis_url, cached=False, search_words=info["search_words"])
     cached_figures = measure_in_process(pages, redis_url, cached=True)
