@@ -133,18 +133,32 @@ def note_story(request, pk: int) -> int:
     return version
 
 
+# Lookups as this process last read them, kept NEWSROOM_VERSION_RECHECK_SECONDS like the versions.
+_lookups: dict[str, tuple[object, float]] = {}
+
+
 def cached_lookup(name: str, compute):
     """A small value derived from content (the sections menu, which stories are related…).
 
     Kept until the content changes or the next scheduled story goes live, whatever
-    NEWSROOM_FRAGMENT_CACHE says: it is data, not HTML, and costs one cache read.
+    NEWSROOM_FRAGMENT_CACHE says: it is data, not HTML. A process reuses what it read
+    for NEWSROOM_VERSION_RECHECK_SECONDS, as it does the version numbers (its own
+    changes it sees at once), so a page asking for the same lookups again costs no
+    cache round trip.
     """
-    gen = generation()
+    gen = _read_versions([GENERATION_KEY])[GENERATION_KEY] or generation()
     key = f"newsroom:lookup:{gen}:{name}"
+    now = time.monotonic()
+    known = _lookups.get(key)
+    if known is not None and now - known[1] < settings.NEWSROOM_VERSION_RECHECK_SECONDS:
+        return known[0]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, _timeout(gen))
+    if len(_lookups) > 10_000:
+        _lookups.clear()
+    _lookups[key] = (value, now)
     return value
 
 
@@ -326,6 +340,7 @@ _recent = _Recent()
 def forget_local() -> None:
     """Drop what this process keeps beside the shared cache (after the cache itself was emptied)."""
     _versions.clear()
+    _lookups.clear()
     with _recent.lock:
         _recent.entries.clear()
         _recent.size = 0

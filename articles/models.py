@@ -6,11 +6,14 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, OrderBy, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from newsroom.addresses import address
 
 from .images import make_renditions, validate_image
 from .sanitize import sanitize_html
@@ -43,7 +46,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source", args=[self.slug])
+        return address("articles:source", self.slug)
 
 
 class Section(models.Model):
@@ -61,7 +64,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return address("articles:section", self.slug)
 
 
 class Author(models.Model):
@@ -84,7 +87,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return address("articles:author", self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -96,10 +99,31 @@ class TaggedArticle(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+PUBLISHED = Q(status="published")
+
+
+class NewestFirstIndex(models.Index):
+    """An index in NEWEST_FIRST order, so PostgreSQL reads a list's newest stories straight from it.
+
+    SQLite refuses NULLS LAST in an index, and needs none: it sorts NULLs last in DESC by itself.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "sqlite":
+            parts = [
+                OrderBy(part.expression, descending=part.descending) if isinstance(part, OrderBy) else part
+                for part in self.expressions
+            ]
+            plain = models.Index(*parts, name=self.name, condition=self.condition)
+            return plain.create_sql(model, schema_editor, using, **kwargs)
+        return super().create_sql(model, schema_editor, using, **kwargs)
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories a reader may see: published, and their time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Stories a reader may see: published, and their time has come (`now`, unless given)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def scheduled(self):
         """Published stories whose time has not come yet; they appear by themselves."""
@@ -193,8 +217,20 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        ordering = [*NEWEST_FIRST]
+        # Each reader list reads its newest stories straight from an index, in the order above.
+        indexes = [
+            NewestFirstIndex("status", *NEWEST_FIRST, name="article_newest_idx"),
+            NewestFirstIndex(
+                "section", *NEWEST_FIRST, condition=PUBLISHED, name="article_section_newest_idx"
+            ),
+            NewestFirstIndex(
+                *NEWEST_FIRST, condition=PUBLISHED & Q(is_featured=True), name="article_featured_idx"
+            ),
+            NewestFirstIndex(
+                *NEWEST_FIRST, condition=PUBLISHED & Q(is_breaking=True), name="article_breaking_idx"
+            ),
+        ]
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
 
     def __str__(self):
@@ -230,15 +266,13 @@ class Article(models.Model):
         if not (self.section_id and self.published_at):
             return reverse("articles:preview", args=[self.pk])
         day = timezone.localtime(self.published_at)
-        return reverse(
+        return address(
             "articles:detail",
-            kwargs={
-                "section": self.section.slug,
-                "year": day.year,
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
+            section=self.section.slug,
+            year=day.year,
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+            slug=self.slug,
         )
 
     @property

@@ -18,9 +18,9 @@ from taggit.models import Tag
 from comments import threads
 from comments.forms import CommentForm
 
-from . import caching, structured_data
+from . import caching, reading, structured_data
 from .caching import cache_for_readers
-from .models import Article, Author, Byline, Correction, OldSlug, Section, Source
+from .models import NEWEST_FIRST, Article, Author, Byline, Correction, OldSlug, Section, Source
 
 PER_PAGE = 20
 
@@ -82,9 +82,7 @@ def related_stories(article: Article, limit: int = 4):
 
     def cards() -> list[Article]:
         ids = caching.cached_lookup(f"related:{article.pk}:{limit}", lambda: related_ids(article, limit))
-        stories = with_cards(Article.objects.published().filter(pk__in=ids).defer(*NOT_ON_CARDS))
-        found = {story.pk: story for story in stories}
-        return [found[pk] for pk in ids if pk in found]
+        return reading.story_cards(ids)
 
     return SimpleLazyObject(cards)
 
@@ -95,16 +93,21 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         stories = public_stories()
-        lead = stories.order_by("-is_featured", "-published_at").first()
-        latest = list(stories.exclude(pk=getattr(lead, "pk", None))[:10])
+        # Each from its own index (Article.Meta.indexes): the newest featured story leads, or else
+        # the newest story; then the ten newest after it; then each section's three newest.
+        newest = list(stories[:11])
+        lead = stories.filter(is_featured=True).first() or next(iter(newest), None)
+        latest = [story for story in newest if story != lead][:10]
         breaking = Article.objects.published().filter(is_breaking=True).select_related("section").first()
-        ranked = (
-            stories.filter(section__isnull=False)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc())
-            )
+        section_newest = (  # ids only, from the index: a subquery here made the planner read every story
+            Article.objects.published()
+            .filter(section__isnull=False)
+            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=NEWEST_FIRST))
             .filter(rank__lte=3)
-            .order_by("section__position", "section__name", "rank")
+            .values_list("pk", flat=True)
+        )
+        ranked = stories.filter(pk__in=list(section_newest)).order_by(
+            "section__position", "section__name", *NEWEST_FIRST
         )
         by_section = {}
         for article in ranked:
@@ -197,10 +200,7 @@ class ArticleDetailView(DetailView):
         except (ValueError, OverflowError):  # OverflowError: a year of more digits than a C long holds
             raise Http404("No such date.") from None
         slug = self.kwargs["slug"]
-        # The slug is unique: no ordering to compile, no more than one row to read.
-        article = next(
-            iter(story_for_page(Article.objects.published()).filter(slug=slug).order_by()[:1]), None
-        )
+        article = reading.public_story(slug)
         if article is None:
             old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
             if old is None:

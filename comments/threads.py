@@ -14,7 +14,6 @@ from html import escape
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections
 from django.db.models import Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.caching import fragment
+from newsroom.prepared import PreparedQuery
 
 from .models import Comment
 from .templatetags.comment_display import avatar_hue, comment_html, initials, web_address
@@ -94,49 +94,26 @@ SHOWN_FIELDS = (
 ShownComment = namedtuple("ShownComment", SHOWN_FIELDS)
 
 
-_STORY = "\x00story"  # stands for the story's id while the query is compiled
-
-
 @functools.lru_cache(maxsize=64)
-def _compiled_page(content_type_id: int, start: int, stop: int, alias: str):
-    """One page's query, compiled by the ORM once per process and shape.
+def _page_query(start: int, stop: int) -> PreparedQuery:
+    """One page's query (threads start to stop), compiled once per process: compiling it cost
+    several times what running it does."""
 
-    Compiling this query cost several times what running it does; only the story
-    changes between requests, so its value is put in the compiled parameters' slots.
-    """
-    on_story = Comment.objects.filter(content_type_id=content_type_id, object_pk=_STORY).order_by()
-    page_threads = on_story.visible().order_by("thread_id").values("thread_id").distinct()[start:stop]
-    rows = (
-        on_story.filter(thread_id__in=Subquery(page_threads), is_spam=False)
-        .order_by("thread_id", "order")
-        .values_list(*SHOWN_FIELDS)
-    )
-    compiler = rows.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    slots = [i for i, value in enumerate(params) if value == _STORY]
-    converters = [
-        (i, convs, expression)
-        for i, (convs, expression) in compiler.get_converters([col for col, _, _ in compiler.select]).items()
-    ]
-    return sql, tuple(params), slots, converters
+    def build(content_type, story):
+        on_story = Comment.objects.filter(content_type_id=content_type, object_pk=story).order_by()
+        page_threads = on_story.visible().order_by("thread_id").values("thread_id").distinct()[start:stop]
+        return (
+            on_story.filter(thread_id__in=Subquery(page_threads), is_spam=False)
+            .order_by("thread_id", "order")
+            .values_list(*SHOWN_FIELDS)
+        )
+
+    return PreparedQuery(build, content_type=int, story=str)
 
 
 def _page_rows(article, start: int, stop: int) -> list[ShownComment]:
-    connection = connections[Comment.objects.db]
-    content_type_id = ContentType.objects.get_for_model(article).pk
-    sql, params, slots, converters = _compiled_page(content_type_id, start, stop, connection.alias)
-    params = list(params)
-    for slot in slots:
-        params[slot] = str(article.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if converters:  # as the ORM would: dates from text on SQLite, and the like
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for i, convs, expression in converters:
-                for convert in convs:
-                    row[i] = convert(row[i], expression, connection)
+    content_type = ContentType.objects.get_for_model(article).pk
+    rows = _page_query(start, stop).run(Comment.objects.db, content_type=content_type, story=str(article.pk))
     return [ShownComment._make(row) for row in rows]
 
 

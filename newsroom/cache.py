@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,27 @@ class Unavailable(Exception):
     """Raised inside this module only: Redis is in its back-off period."""
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis per connection pool instead of one per call.
+
+    Django makes a new redis.Redis for every cache operation; its constructor fills
+    a table of response callbacks, which cost more CPU than the round trip to Redis
+    (about 0.15 ms a call here, several calls a page). A redis.Redis only borrows
+    connections from its pool, so one per pool can serve every call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -42,6 +63,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 1.0)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._server_key = ",".join(self._servers)
         self._errors = None
 

@@ -1,7 +1,14 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from articles import caching
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _forget_local_caches():
+    """What a process keeps beside the shared cache (versions, lookups, pages) starts empty in each test."""
+    caching.forget_local()
 
 
 @pytest.fixture

@@ -111,3 +111,24 @@ def test_a_dead_redis_is_an_empty_cache_and_a_returning_one_is_used_again(redis_
     time.sleep(resilient.BACKOFF_SECONDS + 0.1)
     cache.set("greeting", "back")
     assert cache.get("greeting") == "back"
+
+
+def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_port):
+    """Django makes a redis.Redis per call; ours keeps one per connection pool, which reconnects."""
+    from newsroom.cache import ResilientRedisCache
+
+    port, servers, start = redis_port
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{port}/0", {})
+    cache.set("greeting", "hello")
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=False) is client
+    assert cache.get("greeting") == "hello"
+    assert cache.get_many(["greeting", "nothing"]) == {"greeting": "hello"}
+
+    servers[0].kill()
+    servers[0].wait(5)
+    servers.append(start())  # the pool's connections are dead; the next call makes a new one
+    assert cache.get("greeting", "gone") == "gone"  # a new, empty Redis
+    cache.set("greeting", "again")
+    assert cache.get("greeting") == "again"
+    assert cache._cache.get_client() is client
