@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .models import Article, Author, Byline, Section, Source
+from . import reading
+from .models import NEWEST_FIRST, Article, Author, Section, Source
 
 FEED_LENGTH = 30
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -40,16 +40,12 @@ def story_guid(article: Article) -> str:
 
 
 def feed_stories():
-    """The newest public stories, with everything an item shows in a fixed number of queries."""
+    """The newest public stories, with their sections and sources (items() adds bylines and tags)."""
     return (
         Article.objects.published()
         .filter(section__isnull=False)  # a story without a section has no public address
         .select_related("section", "source")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position", "id")),
-            "tags",
-        )
-        .order_by("-published_at", "-id")
+        .order_by(*NEWEST_FIRST)
     )
 
 
@@ -122,7 +118,9 @@ class StoryFeed(Feed):
         return stories
 
     def items(self, obj):
-        return self.filter_stories(feed_stories(), obj)[:FEED_LENGTH]
+        """The feed's stories with everything an item shows, in three queries."""
+        stories = list(self.filter_stories(feed_stories(), obj)[:FEED_LENGTH])
+        return reading.with_tags(reading.with_bylines(stories))
 
     # --- each story -------------------------------------------------------
 

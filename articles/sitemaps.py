@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Article, Author, Section, Source
+from .models import NEWEST_FIRST, Article, Author, Section, Source
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads no more than this many stories per sitemap
@@ -58,7 +58,7 @@ def public_stories():
 
 class StorySitemap(SiteUrlSitemap):
     def items(self):
-        return public_stories().select_related("section").order_by("-published_at", "-id")
+        return public_stories().select_related("section").order_by(*NEWEST_FIRST)
 
     def lastmod(self, item):
         # A story saved before its scheduled time went out was not updated before it appeared.
@@ -166,7 +166,7 @@ def news_sitemap(request):
         public_stories()
         .filter(published_at__gte=since)
         .select_related("section")
-        .order_by("-published_at", "-id")[:NEWS_LIMIT]
+        .order_by(*NEWEST_FIRST)[:NEWS_LIMIT]
     )
     entries = [
         {
