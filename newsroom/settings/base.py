@@ -129,6 +129,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
+    # PostgreSQL: values sent apart from the SQL, and a query run five times on a
+    # connection kept as a prepared statement, so PostgreSQL stops parsing and planning
+    # the same few reader-page queries again and again (docs/performance.md). A pooler
+    # in transaction mode needs prepared-statement support (PgBouncer 1.21+), or set
+    # DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
