@@ -34,10 +34,10 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# The production stack under load (not a test; about 15 minutes): installs wrk and nginx from
-# Debian's packages if missing, seeds PostgreSQL's newsroom_bench, starts granian and nginx on
-# 127.0.0.1, runs wrk and prints one table (also bench/results/latest.md). Needs PostgreSQL and
-# Redis on 127.0.0.1 (5432, 6379). `make bench BENCH_ARGS=--quick` for 3-second runs.
+# The production stack under load (not a test; about 6 minutes, 4–5 once seeded): installs wrk
+# and nginx from Debian's packages if missing, seeds PostgreSQL's newsroom_bench, starts granian
+# and nginx on 127.0.0.1, runs wrk and prints one table (also bench/results/latest.md). Needs
+# PostgreSQL and Redis on 127.0.0.1 (5432, 6379). `make bench BENCH_ARGS=--quick` for 3-second runs.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
