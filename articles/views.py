@@ -115,10 +115,8 @@ class HomeView(TemplateView):
             .filter(rank__lte=3)
             .values_list("pk", flat=True)
         )
-        ranked = stories.filter(pk__in=list(section_newest)).order_by(
-            "section__position", "section__name", *NEWEST_FIRST
-        )
-        ranked = list(ranked)
+        in_sections = ("section__position", "section__name", *NEWEST_FIRST)
+        ranked = list(stories.filter(pk__in=list(section_newest)).order_by(*in_sections))
         reading.with_bylines([story for story in (lead, *latest, *ranked) if story is not None])
         by_section = {}
         for article in ranked:
