@@ -33,6 +33,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
+from newsroom.admin import RecordAdmin
 
 from . import services
 from .models import HELD, VISIBLE, BlockedTerm, Comment, Decision, HoldReason, Report, Status
@@ -214,20 +215,11 @@ class QueueChangeList(ChangeList):
         self.result_list = rows
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(RecordAdmin, admin.TabularInline):
     """A record shown on the comment's page that nobody edits there."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DecisionInline(ReadOnlyInline):

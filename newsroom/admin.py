@@ -2,7 +2,7 @@
 
 
 class RecordAdmin:
-    """A ModelAdmin mixin for records the software writes: shown, never added, edited or deleted by hand."""
+    """For records the software writes (a ModelAdmin or an inline): shown, never added, edited or deleted."""
 
     def has_add_permission(self, request, obj=None):
         return False
