@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
-from taggit.admin import TagAdmin as TaggitTagAdmin
+from reversion.models import Version
 from taggit.models import Tag
 
 from . import services
@@ -67,10 +68,16 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(StoryCountMixin, TaggitTagAdmin):
+class TagAdmin(StoryCountMixin, admin.ModelAdmin):
+    """Tags, without taggit's own admin: its "merge tags" page checks no permission (any
+    member of staff could create tags through it) and merges taggit's generic tagged
+    items, not the stories' TaggedArticle rows."""
+
     story_relation = "articles_taggedarticle_items"
-    inlines = []
     list_display = ["name", "slug", "stories"]
+    ordering = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class BylineInline(admin.TabularInline):
@@ -159,13 +166,31 @@ class ArticleAdmin(VersionAdmin):
     # --- who sees and changes what -------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("authors")
-        if services.can_publish(request.user):
-            return queryset
-        return queryset.filter(created_by=request.user)
+        return super().get_queryset(request).prefetch_related("authors").on_desk_of(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The story, if it is on this user's desk; else 404, the same for a story that does not exist.
+
+        Every view of one story (change, history, delete, revisions, compare) comes through
+        here, so a story outside a reporter's list is never opened, changed or restored,
+        and the answer does not tell whether it exists. Restoring a revision keeps the
+        story's current workflow state (see revisions.py).
+        """
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No story with this number on your desk.")
+        state = getattr(request, "workflow_state", None)
+        if state:
+            obj.status, obj.published_at = state["status"], state["published_at"]
+        return obj
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or services.can_publish(request.user) or obj.created_by_id == request.user.pk
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -325,23 +350,33 @@ class ArticleAdmin(VersionAdmin):
         self._apply(request, queryset, services.article_archive, "archived")
 
     # --- revisions -----------------------------------------------------------------
+    # django-reversion restores a revision first and asks the change form afterwards,
+    # keeping the restore whenever that answers with a redirect; so every check is made
+    # here, before it starts.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        current = Article.objects.filter(pk=object_id).values("status", "published_at").first()
-        request.workflow_state = current
+        article = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if not Version.objects.get_for_object(article).filter(pk=version_id).exists():
+            raise Http404("No such revision of this story.")
+        request.workflow_state = {"status": article.status, "published_at": article.published_at}
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recoverlist_view(self, request, extra_context=None):
+        """Deleted stories, listed for those who may restore them: editors."""
+        if not services.can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
     def recover_view(self, request, version_id, extra_context=None):
+        """Restore a deleted story, as a draft; editors only, and only stories that were deleted."""
+        if not services.can_publish(request.user):
+            raise PermissionDenied
+        if not Version.objects.get_deleted(Article).filter(pk=version_id).exists():
+            raise Http404("No deleted story with this revision.")
         request.workflow_state = {"status": Status.DRAFT, "published_at": None}
         return super().recover_view(request, version_id, extra_context)
-
-    def get_object(self, request, object_id, from_field=None):
-        """Restoring a revision keeps the story's current workflow state (see revisions.py)."""
-        obj = super().get_object(request, object_id, from_field)
-        state = getattr(request, "workflow_state", None)
-        if obj is not None and state:
-            obj.status, obj.published_at = state["status"], state["published_at"]
-        return obj
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)

@@ -12,7 +12,6 @@ import re
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 from reversion.models import Version
@@ -70,7 +69,7 @@ def _names(field: str, pk) -> str:
 
 def compare_view(model_admin):
     def view(request, object_id):
-        article = get_object_or_404(Article, pk=object_id)
+        article = model_admin.get_object(request, str(object_id))  # 404 unless on this user's desk
         if not model_admin.has_view_or_change_permission(request, article):
             raise PermissionDenied
         versions = list(Version.objects.get_for_object(article).select_related("revision__user"))

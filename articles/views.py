@@ -244,10 +244,13 @@ class ArticleDetailView(DetailView):
 @never_cache
 @staff_member_required
 def preview(request, pk: int):
-    """A story as a reader would see it, whatever its status; staff only, never cached."""
-    article = get_object_or_404(story_for_page(Article.objects.all()), pk=pk)
+    """A story as a reader would see it, whatever its status, for staff who may open it in the admin.
+
+    Never cached. A story that is not on the user's desk is a 404, as in the admin.
+    """
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
+    article = get_object_or_404(story_for_page(Article.objects.on_desk_of(request.user)), pk=pk)
     context = {
         "article": article,
         "related": related_stories(article),
