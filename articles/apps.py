@@ -13,6 +13,8 @@ class ArticlesConfig(AppConfig):
         # refuses anything over it, so a bomb never reaches a decoder.
         Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_IMAGE_MAX_PIXELS
 
+        from . import pages
         from .caching import connect_signals
 
         connect_signals()
+        pages.connect()  # site pages: our admin form, content cleaned on save

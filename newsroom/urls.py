@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
+from articles import pages
 from newsroom.admin import view_on_site
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
@@ -19,10 +19,12 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("", include("articles.urls")),
     path("", include("articles.urls_feeds")),
-    path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
-    path("contact/", flatpage_views.flatpage, {"url": "/contact/"}, name="contact"),
-    path("privacy/", flatpage_views.flatpage, {"url": "/privacy/"}, name="privacy"),
-    path("terms/", flatpage_views.flatpage, {"url": "/terms/"}, name="terms"),
+    # Site pages (flatpages) shown safely; any other page address is answered by
+    # articles.pages.PageFallbackMiddleware when nothing else is there.
+    path("about/", pages.page, {"url": "/about/"}, name="about"),
+    path("contact/", pages.page, {"url": "/contact/"}, name="contact"),
+    path("privacy/", pages.page, {"url": "/privacy/"}, name="privacy"),
+    path("terms/", pages.page, {"url": "/terms/"}, name="terms"),
 ]
 
 if settings.DEBUG:

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles import pages
 from articles.images import validate_image
 from articles.models import Article, Author, Byline, Section, unique_slug
 from articles.sanitize import sanitize_html
@@ -468,6 +469,9 @@ class Importer:
             self.tally.count("pages", "unchanged")
             self._old_addresses(item, page=page)
             return
+        if not pages.valid_address(url):
+            self.tally.skip("pages", f"address {url!r} is not a page address on this site")
+            return
         taken = FlatPage.objects.filter(url=url).exclude(pk=page.pk if page else None).first()
         if _newsroom_address(url):
             self.tally.skip("pages", f"address {url} belongs to a Newsroom page")
@@ -718,4 +722,4 @@ def _newsroom_address(url: str) -> bool:
         match = resolve(url)
     except Resolver404:
         return False
-    return match.func.__module__ != "django.contrib.flatpages.views"
+    return match.func is not pages.page

@@ -71,4 +71,6 @@ class OldAddress(models.Model):
         """Where the old address leads now; None when its story is not public (a 404, as it should be)."""
         if self.article_id:
             return self.article.get_absolute_url() if self.article.is_public else None
-        return self.page.url
+        from articles.pages import valid_address
+
+        return self.page.url if valid_address(self.page.url) else None  # never "//elsewhere/"

@@ -76,7 +76,12 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # The security headers come first, so they go on last: every response gets them, whatever
+    # made it (a view, a cached page, the page fallback, a redirect, the sign-in lockout, a 404,
+    # a 500). A middleware below that swaps the response would otherwise send it without them.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,10 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",  # static pages at any address
+    "articles.pages.PageFallbackMiddleware",  # site pages at any address, shown safely
     "wordpress.middleware.OldAddressRedirectMiddleware",  # imported WordPress links answer 301
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
