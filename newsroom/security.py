@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.timesince import timeuntil
+from django.views.decorators.csp import csp_override
 
 
 def _address(value: str) -> str | None:
@@ -90,8 +91,7 @@ def allow_inline_styles(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response._csp_config = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
-        return response
+        policy = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}  # read per request
+        return csp_override(policy)(view)(request, *args, **kwargs)
 
     return wrapped

@@ -89,6 +89,18 @@ def test_admin_pages_carry_the_headers_and_a_fresh_nonce_for_their_inline_tags(d
     assert len(nonces) >= 2  # one per response, never reused
 
 
+def test_only_the_digest_preview_allows_inline_styles_and_no_page_allows_inline_scripts(db):
+    """The preview shows an e-mail (styles inline, as mail clients need); its scripts stay forbidden."""
+    client = Client()
+    client.force_login(UserFactory(username="chief", is_superuser=True))
+    preview = client.get(reverse("admin:subscriptions_digest_preview_next"))
+    policy = preview.headers["Content-Security-Policy"]
+    assert re.search(r"style-src 'self' 'unsafe-inline'(;|$)", policy)
+    assert "unsafe-inline" not in re.search(r"script-src ([^;]*)", policy).group(1)
+    assert preview.headers["X-Frame-Options"] == "DENY"
+    assert "unsafe-inline" not in client.get("/admin/").headers["Content-Security-Policy"]
+
+
 def test_plain_http_gets_no_hsts_and_development_settings_keep_the_other_headers(client, story):
     response = client.get(story.get_absolute_url())
     assert "Strict-Transport-Security" not in response.headers  # HSTS only in production, over HTTPS
