@@ -1,10 +1,14 @@
 """Checking uploaded images and making the renditions the reader site serves.
 
 Uploads are opened with Pillow before anything is stored: a file that is not
-a real JPEG, PNG, WebP or GIF, that is too large on disk or in pixels, or that
-would decompress into a bomb is refused with a message an editor understands.
+a real JPEG, PNG, WebP or GIF, that is too large on disk or in pixels, wider or
+taller than a WebP rendition can be, or that would decompress into a bomb is
+refused with a message an editor understands.
 Renditions (a few widths for `srcset`, each in the original format and WebP)
-are made once, when the image is saved, never during a reader's request.
+are made once, when the image is saved, never during a reader's request. They
+are made in memory first (`prepare_renditions`, which the story form runs while
+validating) and written only when the story is saved (`store_renditions`), so an
+image that cannot be processed is a form error and leaves no file behind.
 """
 
 import hashlib
@@ -12,11 +16,14 @@ import io
 import posixpath
 import re
 import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -27,6 +34,9 @@ EXTENSIONS = {"JPEG": ("jpg", "jpeg"), "PNG": ("png",), "WEBP": ("webp",), "GIF"
 # Markup no photograph contains: a file that is both an image and a web page or script
 # (a polyglot) is refused even though it decodes, in case it is ever served as something else.
 MARKUP = re.compile(rb"<\s*(?:script|html|svg|iframe|object|embed|body|!doctype)\b|<\?php|javascript:", re.I)
+# WebP stores at most 16,383 pixels a side, and every rendition is also made in WebP; the
+# largest rendition is the original's size, so no side of an upload may be longer.
+MAX_SIDE = 16_383
 
 
 def validate_image(file) -> None:
@@ -57,6 +67,13 @@ def validate_image(file) -> None:
                         "This image is %(width)s×%(height)s pixels; the limit is %(max)s megapixels.",
                         code="image_too_many_pixels",
                         params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+                    )
+                if max(width, height) > MAX_SIDE:
+                    raise ValidationError(
+                        "This image is %(width)s×%(height)s pixels; images may be at most %(max)s "
+                        "pixels on a side. Make it smaller and upload it again.",
+                        code="image_too_long_a_side",
+                        params={"width": width, "height": height, "max": f"{MAX_SIDE:,}"},
                     )
                 image.verify()
             # verify() skips the pixel data of some formats (JPEG): decode it
@@ -121,44 +138,119 @@ def _contains_markup(file) -> bool:
         file.seek(position)
 
 
-def make_renditions(field_file, widths=None) -> list[dict]:
-    """Write resized copies of `field_file` and return their description.
+@dataclass
+class Renditions:
+    """Renditions made in memory: their description, and the files `store_renditions` writes."""
 
-    Each entry is {"width", "height", "format", "name"}; `name` is a path in
+    source: object  # the FieldFile they were made from
+    described: list[dict] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # name in the default storage: contents
+
+
+def prepare_renditions(field_file, widths=None) -> Renditions:
+    """Make resized copies of `field_file` in memory; nothing is stored.
+
+    Each description is {"width", "height", "format", "name"}; `name` is a path in
     the default storage. Widths wider than the original are skipped, and the
     original width is always included so the largest rendition is never
-    upscaled.
+    upscaled. A file that is already stored (the same image uploaded before) is
+    not made again. An image Pillow cannot resize or encode is a ValidationError.
     """
     widths = widths or settings.NEWSROOM_RENDITION_WIDTHS
+    # From the name as uploaded (not yet cleaned by the storage): keep only safe characters.
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", posixpath.splitext(posixpath.basename(field_file.name))[0])
+    stem = stem.strip("-")[:40] or "image"
+    renditions = Renditions(source=field_file)
+    try:
+        data = _read(field_file)
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        folder = f"renditions/{digest[:2]}/{digest}"
+        with Image.open(io.BytesIO(data)) as source:
+            source_format = source.format
+            image = ImageOps.exif_transpose(source)
+            image.load()
+        original_format = source_format if source_format in ("JPEG", "PNG", "WEBP") else "PNG"
+        formats = [(original_format, ALLOWED_FORMATS[original_format])]
+        if original_format != "WEBP":  # a WebP original needs only one copy
+            formats.append(("WEBP", "webp"))
+        targets = sorted({w for w in widths if w < image.width} | {image.width})
+        for width in targets:
+            height = max(1, round(image.height * width / image.width))
+            resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+            for fmt, ext in formats:
+                name = f"{folder}/{stem}-{width}.{ext}"
+                if not default_storage.exists(name):
+                    renditions.files[name] = _encode(resized, fmt)
+                renditions.described.append(
+                    {"width": width, "height": height, "format": fmt.lower(), "name": name}
+                )
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(
+            "This image could not be resized for the site. Export it again from an image editor "
+            "(as an ordinary JPEG or PNG) and upload that.",
+            code="image_renditions",
+        ) from None
+    return renditions
+
+
+def store_renditions(renditions: Renditions) -> list[str]:
+    """Write what `prepare_renditions` made; the names written (by this call).
+
+    If a write fails, what this call wrote is removed before the error is raised.
+    """
+    written = []
+    try:
+        for name, contents in renditions.files.items():
+            if not default_storage.exists(name):  # written meanwhile by a save of the same image
+                written.append(default_storage.save(name, ContentFile(contents)))
+    except BaseException:
+        _discard(written)
+        raise
+    return written
+
+
+@contextmanager
+def renditions_stored(renditions: Renditions):
+    """Store the renditions, then save the story in the block: if it fails, no file is left.
+
+    The block runs in a transaction, so when it raises, the row was not written, and the
+    renditions stored here and the upload the save stored are removed.
+    """
+    upload_name = renditions.source.name
+    written = store_renditions(renditions)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if renditions.source.name != upload_name:  # the storage gave the upload its name: it was stored
+            written.append(renditions.source.name)
+        _discard(written)
+        raise
+
+
+def _discard(names) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def make_renditions(field_file, widths=None) -> list[dict]:
+    """Make and store the renditions of `field_file`; their description."""
+    renditions = prepare_renditions(field_file, widths)
+    store_renditions(renditions)
+    return renditions.described
+
+
+def _read(field_file) -> bytes:
+    """The file's bytes; an upload not yet stored is left open (the storage reads it next)."""
+    was_closed = field_file.closed
     field_file.open("rb")
     try:
-        data = field_file.read()
+        return field_file.read()
     finally:
-        field_file.close()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    with Image.open(io.BytesIO(data)) as source:
-        source_format = source.format
-        image = ImageOps.exif_transpose(source)
-        image.load()
-    original_ext = ALLOWED_FORMATS.get(source_format, "jpg")
-    original_format = source_format if source_format in ("JPEG", "PNG", "WEBP") else "PNG"
-    if original_format == "PNG":
-        original_ext = "png"
-    stem = posixpath.splitext(posixpath.basename(field_file.name))[0][:40]
-    folder = f"renditions/{digest[:2]}/{digest}"
-    targets = sorted({w for w in widths if w < image.width} | {image.width})
-    renditions = []
-    for width in targets:
-        height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
-        for fmt, ext in ((original_format, original_ext), ("WEBP", "webp")):
-            if fmt == "WEBP" and ext == original_ext and renditions and renditions[-1]["width"] == width:
-                continue  # a WebP original needs only one copy
-            name = f"{folder}/{stem}-{width}.{ext}"
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(_encode(resized, fmt)))
-            renditions.append({"width": width, "height": height, "format": fmt.lower(), "name": name})
-    return renditions
+        if was_closed:
+            field_file.close()
+        else:
+            field_file.seek(0)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.addresses import address
 
-from .images import make_renditions, validate_image
+from .images import prepare_renditions, renditions_stored, validate_image
 from .sanitize import sanitize_html
 
 
@@ -250,25 +250,30 @@ class Article(models.Model):
         super().__init__(*args, **kwargs)
         self._saved_lead_image = self.lead_image.name if "lead_image" in self.__dict__ else None
         self._saved_slug = self.__dict__.get("slug")
+        self._renditions = None  # made by clean(), stored by save()
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
-        image_changed = bool(self.lead_image) and (
-            not self.lead_image._committed or self.lead_image.name != self._saved_lead_image
-        )
-        if not self.lead_image:
-            self.lead_image_renditions = []
-        super().save(*args, **kwargs)
+        if not self.lead_image_changed():
+            if not self.lead_image:
+                self.lead_image_renditions = []
+            super().save(*args, **kwargs)
+        else:
+            renditions = self._renditions
+            if renditions is None or renditions.source is not self.lead_image:  # not made by clean()
+                renditions = prepare_renditions(self.lead_image)
+            self.lead_image_renditions = renditions.described
+            # Stored before the image is; if the row is not written, neither file is kept.
+            with renditions_stored(renditions):
+                super().save(*args, **kwargs)
+        self._renditions = None
         if self._saved_slug and self._saved_slug != self.slug:
             # The old address keeps working: it answers 301 to the new one.
             OldSlug.objects.update_or_create(slug=self._saved_slug, defaults={"article": self})
             OldSlug.objects.filter(slug=self.slug).delete()
         self._saved_slug = self.slug
-        if image_changed:
-            self.lead_image_renditions = make_renditions(self.lead_image)
-            Article.objects.filter(pk=self.pk).update(lead_image_renditions=self.lead_image_renditions)
         self._saved_lead_image = self.lead_image.name
 
     def get_absolute_url(self):
@@ -309,11 +314,23 @@ class Article(models.Model):
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
         return days is None or timezone.now() < self.published_at + timedelta(days=days)
 
+    def lead_image_changed(self) -> bool:
+        """A new upload, or another stored file, since the story was read."""
+        return bool(self.lead_image) and (
+            not self.lead_image._committed or self.lead_image.name != self._saved_lead_image
+        )
+
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError({"lead_image_alt": "Describe the image for readers who cannot see it."})
         if self.original_url and not self.source_id:
             raise ValidationError({"source": "Choose the source the original URL belongs to."})
+        if self.lead_image_changed():
+            # Made while the form is checked, so an image that cannot be processed is a form error.
+            try:
+                self._renditions = prepare_renditions(self.lead_image)
+            except ValidationError as error:
+                raise ValidationError({"lead_image": error}) from None
 
     def publication_problems(self) -> list[str]:
         """What stops this story from going public, in an editor's words."""

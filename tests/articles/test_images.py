@@ -284,13 +284,13 @@ def test_gif_original_gets_png_and_webp_renditions():
 @pytest.fixture
 def count_renditions(monkeypatch):
     calls = []
-    real = article_models.make_renditions
+    real = article_models.prepare_renditions
 
     def spy(field_file, *args, **kwargs):
         calls.append(field_file.name)
         return real(field_file, *args, **kwargs)
 
-    monkeypatch.setattr(article_models, "make_renditions", spy)
+    monkeypatch.setattr(article_models, "prepare_renditions", spy)
     return calls
 
 
@@ -377,7 +377,7 @@ def test_admin_refuses_a_non_image_upload(editor_client, section, name, data):
 
 @pytest.mark.django_db
 def test_admin_refuses_a_truncated_jpeg(editor_client, section):
-    """Not a 500 from make_renditions after the form was accepted."""
+    """Not a 500 from the renditions after the form was accepted."""
     data = image_bytes("JPEG", (640, 480), quality=95)
     response = editor_client.post(
         ADD_URL,

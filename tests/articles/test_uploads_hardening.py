@@ -9,15 +9,18 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.test import override_settings
 from django.urls import path
 from django.views.static import serve
 from PIL import Image
 
-from articles.models import Article
+from articles import models as article_models
+from articles.models import Article, Author
 from tests.articles.helpers import admin_payload
-from tests.articles.test_images import ADD_URL, ALT, image_bytes, upload
-from tests.factories import SectionFactory
+from tests.articles.test_images import ADD_URL, ALT, image_bytes, message_of, refused, upload
+from tests.factories import ArticleFactory, SectionFactory
 
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
@@ -180,3 +183,105 @@ def test_a_stored_image_is_served_with_its_own_type_and_nosniff(
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+# --- images the renditions could not be made of ---------------------------------------------
+# Every rendition is also made in WebP, which stores at most 16,383 pixels a side, and the
+# largest rendition is the original's size: a longer side is refused before anything is stored.
+
+LONG_SIDE = "images may be at most 16,383 pixels on a side"
+
+
+def stored_files() -> list[str]:
+    return sorted(str(p.relative_to(settings.MEDIA_ROOT)) for p in settings.MEDIA_ROOT.rglob("*.*"))
+
+
+@pytest.mark.parametrize("size", [(16_384, 16), (16, 16_384), (20_000, 1_500)])
+def test_an_image_longer_than_a_webp_on_a_side_is_refused_with_the_limit(size):
+    error = refused(upload("wide.jpg", image_bytes("JPEG", size)))
+    assert error.code == "image_too_long_a_side"
+    assert f"{size[0]}×{size[1]} pixels; {LONG_SIDE}" in message_of(error)
+
+
+@pytest.mark.django_db
+def test_an_image_as_long_as_a_webp_allows_gets_every_rendition(media_root):
+    article = ArticleFactory(
+        lead_image=upload("strip.jpg", image_bytes("JPEG", (16_383, 16))), lead_image_alt=ALT
+    )
+    article.refresh_from_db()
+    assert sorted((r["width"], r["format"]) for r in article.lead_image_renditions)[-2:] == [
+        (16_383, "jpeg"),
+        (16_383, "webp"),
+    ]
+    assert all((media_root / r["name"]).exists() for r in article.lead_image_renditions)
+
+
+@pytest.mark.django_db
+def test_the_reported_20000_by_1500_jpeg_is_a_form_error_and_leaves_no_file(editor_client, section):
+    """30 megapixels, under the pixel limit: it used to pass, then fail in the WebP encoder (a 500)."""
+    response = post_lead_image(editor_client, section, "pano.jpg", image_bytes("JPEG", (20_000, 1_500)))
+    assert "20000×1500 pixels; " + LONG_SIDE in lead_image_errors(response)
+    assert LONG_SIDE in response.content.decode()
+    assert not Article.objects.exists()
+    assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_the_social_image_and_the_authors_photo_are_held_to_the_same_limit(editor_client, section):
+    long_strip = image_bytes("JPEG", (16_384, 16))
+    response = editor_client.post(
+        ADD_URL, admin_payload(section, social_image=upload("social.jpg", long_strip, "image/jpeg"))
+    )
+    assert response.status_code == 200
+    assert LONG_SIDE in " ".join(response.context["adminform"].form.errors["social_image"])
+    response = editor_client.post(
+        "/admin/articles/author/add/",
+        {"name": "Ana Lim", "slug": "ana-lim", "bio": "", "photo": upload("ana.jpg", long_strip)},
+    )
+    assert response.status_code == 200
+    assert LONG_SIDE in " ".join(response.context["adminform"].form.errors["photo"])
+    assert not Article.objects.exists() and not Author.objects.exists()
+    assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_the_story_form_makes_the_renditions_once_with_clean_names(editor_client, section, monkeypatch):
+    made = []
+    real = article_models.prepare_renditions
+    monkeypatch.setattr(article_models, "prepare_renditions", lambda f: made.append(f.name) or real(f))
+    name = '../"><img src=x onerror=alert(1)> harbour view.png'
+    response = post_lead_image(editor_client, section, name, image_bytes("PNG", (600, 300)))
+    assert response.status_code == 302, lead_image_errors(response)
+    assert len(made) == 1  # while the form was checked; the save stored what it made
+    renditions = Article.objects.get().lead_image_renditions
+    assert {r["width"] for r in renditions} == {480, 600}
+    for rendition in renditions:
+        assert re.fullmatch(r"renditions/[0-9a-f]{2}/[0-9a-f]{16}/[\w-]+-\d+\.(png|webp)", rendition["name"])
+        assert (settings.MEDIA_ROOT / rendition["name"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_save_that_fails_leaves_neither_the_upload_nor_its_renditions():
+    """The row is not written (here: a slug already taken, set without validating), so no file is kept."""
+    taken = ArticleFactory(slug="taken")
+    article = Article(
+        headline="Harbour", slug="taken", section=taken.section, lead_image_alt=ALT,
+        lead_image=upload("harbour.jpg", image_bytes("JPEG", (1_000, 500))),
+    )  # fmt: skip
+    with pytest.raises(IntegrityError):
+        article.save()
+    assert stored_files() == []
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_image_the_renditions_cannot_be_made_of_is_a_form_error(media_root):
+    """A stored image that is damaged (a revision restored after the file was overwritten, say)."""
+    article = ArticleFactory(lead_image_alt=ALT)
+    (media_root / "articles").mkdir(parents=True)
+    (media_root / "articles" / "damaged.jpg").write_bytes(b"not an image any more" * 50)
+    article.lead_image = "articles/damaged.jpg"
+    with pytest.raises(ValidationError) as caught:
+        article.full_clean()
+    assert "could not be resized for the site" in " ".join(caught.value.message_dict["lead_image"])
+    assert stored_files() == ["articles/damaged.jpg"]
