@@ -270,9 +270,10 @@ class Article(models.Model):
                 super().save(*args, **kwargs)
         self._renditions = None
         if self._saved_slug and self._saved_slug != self.slug:
-            # The old address keeps working: it answers 301 to the new one.
-            OldSlug.objects.update_or_create(slug=self._saved_slug, defaults={"article": self})
-            OldSlug.objects.filter(slug=self.slug).delete()
+            # The old address keeps working: it answers 301 to the new one. An old address of
+            # another story stays that story's; one of this story's own becomes its address again.
+            OldSlug.objects.get_or_create(slug=self._saved_slug, defaults={"article": self})
+            OldSlug.objects.filter(slug=self.slug, article=self).delete()
         self._saved_slug = self.slug
         self._saved_lead_image = self.lead_image.name
 
@@ -332,6 +333,17 @@ class Article(models.Model):
             except ValidationError as error:
                 raise ValidationError({"lead_image": error}) from None
 
+    def validate_unique(self, exclude=None):
+        """Unique fields, and a slug that is no other story's old address (that keeps leading there)."""
+        super().validate_unique(exclude)  # the slug is the only unique field
+        if "slug" not in (exclude or ()) and is_old_slug_of_another(self.slug, self.pk):
+            message = (
+                "This address is taken: another story had it before, and its old links still lead there."
+            )
+            raise ValidationError(
+                {"slug": ValidationError(f"{message} Choose another slug.", code="old_address")}
+            )
+
     def publication_problems(self) -> list[str]:
         """What stops this story from going public, in an editor's words."""
         problems = []
@@ -385,11 +397,18 @@ class Correction(models.Model):
         return f"Correction of {self.corrected_at:%Y-%m-%d} to {self.article}"
 
 
+def is_old_slug_of_another(slug: str, pk=None) -> bool:
+    """`slug` was the address of a story other than story `pk`: it stays that story's."""
+    return OldSlug.objects.filter(slug=slug).exclude(article_id=pk).exists()
+
+
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
-    """A slug for `text` that no other row of `model` uses yet."""
+    """A slug for `text` that no other row of `model` uses yet (for stories: nor had before)."""
     base = slugify(text)[: max_length - 5].strip("-") or "story"
     candidate, n = base, 2
     others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while others.filter(slug=candidate).exists():
+    while others.filter(slug=candidate).exists() or (
+        model is Article and is_old_slug_of_another(candidate, exclude_pk)
+    ):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
