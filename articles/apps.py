@@ -18,3 +18,7 @@ class ArticlesConfig(AppConfig):
 
         connect_signals()
         pages.connect()  # site pages: our admin form, content cleaned on save
+
+        from newsroom import text
+
+        text.connect()  # no control or bidi-override characters in any stored text

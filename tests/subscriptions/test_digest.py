@@ -261,7 +261,10 @@ class TestMessage:
         assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
 
     def test_a_name_with_a_line_break_stays_out_of_the_headers(self, digest):
-        sly = reader("sly@example.org", name="Sly\r\nBcc: everyone@example.org")
+        sly = reader("sly@example.org")
+        # Saving cleans line breaks out of a name (newsroom.text); one stored before that still must not.
+        Subscriber.objects.filter(pk=sly.pk).update(name="Sly\r\nBcc: everyone@example.org")
+        sly.refresh_from_db()
         message = digests.MessageFactory(digest).message_for(sly)
         assert message.to == ["sly@example.org"]
         assert "Bcc" not in message.message().as_string().split("\n\n", 1)[0]
