@@ -21,4 +21,7 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import text
 
+        from . import tags
+
+        tags.connect()  # every tag a visible name and a usable slug; before text.connect()
         text.connect()  # no control or bidi-override characters in any stored text

@@ -5,6 +5,8 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from newsroom.text import clean_text
+
 from .models import Article
 
 EDITOR_CONFIG = {
@@ -68,11 +70,20 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
 
     def clean_new_tags(self):
-        names = parse_tags(self.cleaned_data["new_tags"])
-        too_long = [name for name in names if len(name) > 100]
-        if too_long:
+        """Tag names as they will be stored (newsroom.text's rule); one with nothing visible is refused."""
+        names = [
+            clean_text(name, multiline=False).strip() for name in parse_tags(self.cleaned_data["new_tags"])
+        ]
+        if not all(names):
+            raise forms.ValidationError(
+                "A tag needs a visible name: one of these is only spaces, control or direction characters."
+            )
+        if any(len(name) > 100 for name in names):
             raise forms.ValidationError("A tag may be at most 100 characters long.")
-        return names
+        first_spelling = {}
+        for name in names:  # "Green fuel, green fuel" is one tag, as taggit matches names
+            first_spelling.setdefault(name.casefold(), name)
+        return list(first_spelling.values())
 
     def save_tags(self, article: Article) -> None:
         if "tags" not in self.fields:
