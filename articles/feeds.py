@@ -5,6 +5,10 @@ Every address in a feed is built on settings.SITE_URL, never on the request's ho
 or the Sites framework. A story's GUID (RSS) and id (Atom) is a tag URI made of the
 site's host, the day the story was created and its primary key, so it never changes
 when the headline, slug, section or publication time does.
+
+Every string a feed carries goes through `newsroom.text.xml_text` on its way into the
+generator, so text stored before control characters were cleaned on save (a headline
+with Word's vertical tab) still makes valid XML instead of a 500.
 """
 
 from datetime import UTC
@@ -16,6 +20,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
+
+from newsroom.text import xml_text
 
 from . import reading
 from .models import NEWEST_FIRST, Article, Author, Section, Source
@@ -49,7 +55,26 @@ def feed_stories():
     )
 
 
-class NewsroomRssFeed(Rss201rev2Feed):
+def xml_safe(value):
+    """A feed's string, or its lists and pairs of strings, with nothing XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(part) for part in value)
+    return value
+
+
+class XmlSafeFeed:
+    """Cleans the feed's and each item's strings as the Feed view hands them over."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+
+class NewsroomRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 naming every author of a story with <dc:creator>.
 
     RSS's own <author> must be an e-mail address, which we do not publish.
@@ -64,7 +89,7 @@ class NewsroomRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
 
 
-class NewsroomAtomFeed(Atom1Feed):
+class NewsroomAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom 1.0 with one <author> per byline, in byline order."""
 
     def add_item_elements(self, handler, item):

@@ -12,7 +12,9 @@ the index is our own view because Django's index view always uses the Site's dom
 The sitemaps.org schema wants at least one <url> in a <urlset> and one <sitemap> in a
 <sitemapindex>, so the index lists only sitemaps with something in them (the pages
 sitemap always has the home page) and the news sitemap names the home page, without
-news metadata, when no story is recent enough.
+news metadata, when no story is recent enough. Its titles go through the `xml_text`
+filter, so a headline stored with a control character still makes valid XML; the
+other sitemaps hold only addresses, which reverse() percent-encodes, and dates.
 """
 
 from datetime import timedelta
