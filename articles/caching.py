@@ -296,6 +296,8 @@ def keep_page(request, response) -> None:
     remaining = int(entry["expires"] - time.time())
     if remaining < 1:
         return
+    if "'nonce-" in response.get("Content-Security-Policy", ""):
+        return  # a nonce is good for one response only: a page that carries one is never replayed
     final = [(name, value) for name, value in response.items() if name.lower() not in _PER_REQUEST]
     cache.set(key, {**entry, "final": final}, remaining)
 
