@@ -11,7 +11,8 @@ Two numbers decide what is fresh, and invalidating only ever changes a number:
   Lists (home, section, tag…) show comment counts on cards and may lag behind by up
   to PAGE_TIMEOUT; that is the price of not flushing the whole site on every comment.
 
-A page is stored under its address with the numbers it was made from, and served
+A page is stored under its path and the query parameters it reads (articles/page_keys.py:
+utm_source=… and the like share one entry) with the numbers it was made from, and served
 only while they still match; it is never kept past the moment the next scheduled
 story goes live. The entry is plain data (status, headers, body) with the headers as
 the whole middleware stack left them, so `newsroom.wsgi` can answer a hit without
@@ -28,6 +29,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -36,6 +38,8 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import http_date, parse_etags
+
+from .page_keys import READ_BY_PAGES, page_key, query_of
 
 GENERATION_KEY = "newsroom:pages:generation"
 PAGE_TIMEOUT = 300
@@ -211,10 +215,6 @@ def _timeout(gen: int) -> int:
     return max(1, min(PAGE_TIMEOUT, int(upcoming - time.time()) + 1))
 
 
-def page_key(full_path: str) -> str:
-    return "newsroom:page:" + hashlib.sha256(full_path.encode()).hexdigest()[:40]
-
-
 def _cacheable(request) -> bool:
     """Anonymous GETs, unless a notice ("Your comment is published") waits in the messages cookie."""
     return (
@@ -239,8 +239,17 @@ def _with_validators(response) -> None:
     patch_vary_headers(response, ["Cookie"])
 
 
-def cache_for_readers(view):
-    """Serve anonymous GETs from the cache; signed-in staff always get a fresh, private page."""
+def cache_for_readers(view=None, *, reads=()):
+    """Serve anonymous GETs from the cache; signed-in staff always get a fresh, private page.
+
+    `reads` names the query parameters the view reads (some of READ_BY_PAGES): the page
+    is cached under its path and those, whatever else the address carries. Used bare,
+    the view reads none.
+    """
+    if view is None:
+        return functools.partial(cache_for_readers, reads=reads)
+    if not READ_BY_PAGES.issuperset(reads):
+        raise ImproperlyConfigured(f"Add {sorted(set(reads) - READ_BY_PAGES)} to page_keys.READ_BY_PAGES.")
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -248,9 +257,8 @@ def cache_for_readers(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = None
-        if settings.NEWSROOM_PAGE_CACHE:
-            key = page_key(request.get_full_path())
+        key = page_key(request.path, request.GET, reads) if settings.NEWSROOM_PAGE_CACHE else None
+        if key is not None:
             found = cache.get_many([GENERATION_KEY, key])
             gen = found.get(GENERATION_KEY) or generation()
             entry = found.get(key)
@@ -420,8 +428,10 @@ def serve_from_cache(environ):
     secure = _is_secure(environ)
     if settings.SECURE_SSL_REDIRECT and not secure:
         return None
-    _path, full_path = _full_path(environ)
-    key = page_key(full_path)
+    path, _full = _full_path(environ)
+    key = page_key(path, query_of(environ))  # the view's own key, unless it ignores a parameter given
+    if key is None:
+        return None
     entry = _recent.get(key)
     if entry is not None:
         wanted = [GENERATION_KEY] + ([entry["story"][0]] if entry["story"] else [])

@@ -72,7 +72,7 @@ def clean_query(raw: str) -> str:
     return text[:MAX_QUERY_LENGTH].strip()
 
 
-@cache_for_readers
+@cache_for_readers(reads=("q", "page"))
 def search_view(request):
     query = clean_query(request.GET.get("q", ""))
     articles = search_articles(query) if query else Article.objects.none()

@@ -158,7 +158,7 @@ class StoryList(ListView):
         return super().get_context_data(owner=self.owner, kind=self.kind, **kwargs)
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("page",)), name="dispatch")
 class SectionView(StoryList):
     model, kind = Section, "section"
 
@@ -166,7 +166,7 @@ class SectionView(StoryList):
         return stories.filter(section=owner)
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("page",)), name="dispatch")
 class TagView(StoryList):
     model, kind = Tag, "tag"
 
@@ -174,7 +174,7 @@ class TagView(StoryList):
         return stories.filter(tags=owner)
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("page",)), name="dispatch")
 class SourceView(StoryList):
     model, kind = Source, "source"
 
@@ -182,7 +182,7 @@ class SourceView(StoryList):
         return stories.filter(source=owner)
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("page",)), name="dispatch")
 class AuthorView(StoryList):
     model, kind = Author, "author"
 
@@ -190,7 +190,7 @@ class AuthorView(StoryList):
         return stories.filter(authors=owner)
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("page",)), name="dispatch")
 class CorrectionListView(ListView):
     template_name = "articles/corrections.html"
     paginate_by = PER_PAGE
@@ -203,7 +203,7 @@ class CorrectionListView(ListView):
         )
 
 
-@method_decorator(cache_for_readers, name="dispatch")
+@method_decorator(cache_for_readers(reads=("comments",)), name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"

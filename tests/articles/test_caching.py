@@ -265,13 +265,15 @@ class TestFastPath:
         assert serve(url, method="POST").through_django
 
     def test_it_keys_pages_as_django_does(self, debated, client):
-        """Query strings and encoded paths find the page Django stored."""
+        """Query strings and encoded paths find the page Django stored (articles/page_keys.py)."""
         url = f"{debated.get_absolute_url()}?comments=1&x=%C3%A9"
         client.get(url)  # stored by Django (the test client has no fast path, so no final headers)
         first = serve(url)  # Django again: this time the headers after the middleware are kept
         assert first.status == 200
         assert not serve(url).through_django
-        assert serve(f"{debated.get_absolute_url()}?comments=1").through_django  # another address
+        same = serve(f"{debated.get_absolute_url()}?comments=1")  # x= is read by no page
+        assert not same.through_django and same.body == first.body
+        assert serve(debated.get_absolute_url()).through_django  # another address: no comments=
 
 
 class TestRelatedStories:
