@@ -26,9 +26,11 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
+# Links (feeds, mail, the Sites domain load_demo sets for "View on site") name the port
+# served, unless SITE_URL is set: newsroom.run gives its three processes the same.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py load_demo
 	$(BIN)/python -m newsroom.run --port $(PORT)   # web server, task worker and newsletter scheduler
 
 test: install

@@ -2,7 +2,9 @@
 
     python -m newsroom.run [--port 8000]
 
-Each runs as its own `manage.py` process with this one's environment. Ctrl+C
+Each runs as its own `manage.py` process with this one's environment, plus
+SITE_URL=http://127.0.0.1:<port> unless SITE_URL is set: the settings build every
+link in feeds, mail and the admin from it, so it must name the port served. Ctrl+C
 (or SIGTERM) stops all three; if any of them exits, the others are stopped too,
 so a broken worker never hides behind a running web server.
 """
@@ -26,6 +28,14 @@ def commands(port: int) -> dict[str, list[str]]:
         "worker": [*manage, "db_worker", "--interval", "1"],
         "scheduler": [*manage, "newsletter_scheduler"],
     }
+
+
+def environment(port: int) -> dict[str, str]:
+    """The environment of the three: this one's, with SITE_URL on `port` unless it is set."""
+    env = dict(os.environ)
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = f"http://127.0.0.1:{port}"
+    return env
 
 
 def signal_group(process: subprocess.Popen, signum: int) -> None:
@@ -64,10 +74,12 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    env = environment(args.port)
+    print(f"[run] serving http://127.0.0.1:{args.port}/ (links point at {env['SITE_URL']})", flush=True)
     try:
         for name, command in commands(args.port).items():
             # Their own process group: Ctrl+C in the terminal reaches only us, and we stop them in order.
-            processes[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)  # noqa: S603 (our own commands)
+            processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603 (our own commands)
             print(f"[run] started {name} (pid {processes[name].pid})", flush=True)
         while not stopping:
             for name, process in processes.items():

@@ -1,11 +1,14 @@
 """`make run` starts the web server, the worker and the scheduler together, and stops them together."""
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -120,4 +123,76 @@ def test_if_one_dies_the_others_stop(database):
         assert not [pid for pid in children if alive(pid) or in_group(pid)]
     finally:
         if run.poll() is None:
+            run.kill()
+
+
+def environ_of(pid: int) -> dict[str, str]:
+    raw = (Path("/proc") / str(pid) / "environ").read_bytes()
+    return dict(entry.split("=", 1) for entry in raw.decode(errors="replace").split("\0") if "=" in entry)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own test server)
+                return
+        except OSError:
+            assert time.monotonic() < deadline, "the web server never answered"
+            time.sleep(0.3)
+
+
+def test_site_url_follows_the_port_unless_it_is_set(monkeypatch):
+    from newsroom.run import environment
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert environment(8123)["SITE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("SITE_URL", "")
+    assert environment(8123)["SITE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("SITE_URL", "https://news.example.org")
+    assert environment(8123)["SITE_URL"] == "https://news.example.org"
+
+
+def test_on_another_port_every_process_and_every_link_uses_it(database):
+    """`make run PORT=…` used to hand out links on port 8000: feeds, mail, the admin's "View on site"."""
+    env = {k: v for k, v in database.items() if k != "SITE_URL"}
+    superuser = ["createsuperuser", "--noinput", "--username", "desk", "--email", "desk@example.org"]
+    subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *superuser],
+        cwd=ROOT, env=env | {"DJANGO_SUPERUSER_PASSWORD": "a-long-test-password"}, check=True,
+    )  # fmt: skip
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    run = start(port, env)
+    try:
+        wait_for(f"{site}/")
+        children = children_of(run.pid)
+        assert len(children) == 3
+        assert {environ_of(pid).get("SITE_URL") for pid in children} == {site}  # web, worker, scheduler
+        with urllib.request.urlopen(f"{site}/feed/", timeout=5) as response:  # noqa: S310
+            feed = response.read().decode()
+        assert f"<link>{site}/</link>" in feed and ":8000" not in feed
+
+        # The admin's sign-in works on this port (CSRF_TRUSTED_ORIGINS follows SITE_URL).
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with browser.open(f"{site}/admin/login/", timeout=5) as response:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())[1]
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "desk",
+                "password": "a-long-test-password",
+                "next": "/admin/",
+            }
+        ).encode()
+        signing_in = urllib.request.Request(f"{site}/admin/login/", data=form, headers={"Origin": site})  # noqa: S310
+        with browser.open(signing_in, timeout=10) as response:
+            assert response.url == f"{site}/admin/"
+            assert "Log out" in response.read().decode()
+    finally:
+        run.send_signal(signal.SIGTERM)
+        try:
+            run.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             run.kill()
