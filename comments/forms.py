@@ -2,8 +2,12 @@
 
 xtd 2.10 answers a reply to a missing comment, or one past the maximum depth,
 with a 500; here both are form errors, like every other rejection: a filled
-honeypot, a form sent faster than a person writes, an altered security hash, a
-story that is closed to comments. Nothing is saved when the form is invalid.
+honeypot, an altered or expired security hash, a story that is closed to
+comments. Nothing is saved when the form is invalid.
+
+There is no "sent too fast" rule: the form sits on pages cached for every reader,
+so the time it carries is when the page was cached, not when this reader saw it.
+The signed time only bounds how long a form stays good (COMMENTS_TIMEOUT).
 """
 
 import time
@@ -19,14 +23,12 @@ from django_comments_xtd.forms import XtdCommentForm
 from .models import Comment, Report
 
 HONEYPOT = "honeypot"
-TOO_FAST = "too_fast"
 TAMPERED = "tampered"
 CLOSED = "closed"
 BAD_PARENT = "bad_parent"
 
 REJECTION_MESSAGES = {
     HONEYPOT: "Your comment was not posted: a field that only automated programs fill in was filled in.",
-    TOO_FAST: "That was sent faster than anyone can write. Please read your comment over and send it again.",
     TAMPERED: "This form was changed or has expired. Your text is kept below: please send it again.",
     CLOSED: "Comments are closed on this story.",
     BAD_PARENT: "The comment you are replying to is not available for replies.",
@@ -120,10 +122,7 @@ class CommentForm(XtdCommentForm):
             time.time() - int(value) > COMMENTS_TIMEOUT
         ):
             raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
-        timestamp = int(value)
-        if time.time() - timestamp < settings.COMMENTS_MIN_SECONDS:
-            raise forms.ValidationError(REJECTION_MESSAGES[TOO_FAST], code=TOO_FAST)
-        return timestamp
+        return int(value)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,9 @@
 """The comment mails: confirm your comment, a reply to yours, comments are waiting, yours is published.
 
 Each is plain text from a template under templates/comments/email/. Names that
-readers typed never reach a header; subjects are ours.
+readers typed never reach a header; subjects are ours. A mail to an address nobody
+has proved (the confirmation) carries nothing the sender typed; the others show only
+comments already published, under names that are not the recipient's greeting.
 """
 
 from django.conf import settings
@@ -11,6 +13,9 @@ from django.core.mail import EmailMessage, mailers
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+
+from . import tokens
 
 MODERATORS_MAILED_KEY = "comments:moderators-mailed"
 
@@ -24,21 +29,23 @@ def _message(template: str, context: dict, to: list[str], subject: str, headers=
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, headers=headers or {})
 
 
-def confirmation_request(article, data: dict, token: str) -> None:
-    url = _absolute(reverse("comments:confirm", args=[token]))
+def confirmation_request(pending, token: str) -> None:
+    """The link that publishes a pending comment. Nothing the commenter typed goes in it (not the name,
+    the text or the website): anyone can type any address, and the mail must not carry their words to it."""
+    article = pending.article
     context = {
         "article": article,
         "story_url": _absolute(article.get_absolute_url()),
-        "confirm_url": url,
-        "name": data["user_name"],
-        "text": data["comment"],
+        "confirm_url": _absolute(reverse("comments:confirm", args=[token])),
+        "sent_at": pending.submitted_at,
+        "time_zone": timezone.get_current_timezone_name(),  # the one the date filter shows it in
+        "days": max(1, settings.COMMENTS_CONFIRM_MAX_AGE // 86400),
     }
-    _message("confirm", context, [data["user_email"]], f"Confirm your comment on {settings.SITE_NAME}").send()
+    _message("confirm", context, [pending.email], f"Confirm your comment on {settings.SITE_NAME}").send()
 
 
 def reply_notifications(comment) -> int:
     """Tell the authors of the comments this one answers, if they asked; one mail per address."""
-    from . import services
     from .models import Comment
 
     ancestors = set()
@@ -55,7 +62,7 @@ def reply_notifications(comment) -> int:
     article = comment.content_object
     messages = []
     for email, earlier in recipients.items():
-        mute_url = _absolute(reverse("comments:mute", args=[services.mute_token(email, article.pk)]))
+        mute_url = _absolute(reverse("comments:mute", args=[tokens.mute_token(email, article.pk)]))
         context = {
             "article": article,
             "comment": comment,
@@ -63,7 +70,8 @@ def reply_notifications(comment) -> int:
             "mute_url": mute_url,
             "comment_url": _absolute(comment.get_absolute_url()),
         }
-        headers = {"List-Unsubscribe": f"<{mute_url}>"}
+        # RFC 8058: the mail provider's "unsubscribe" button POSTs there; a GET only shows a button.
+        headers = {"List-Unsubscribe": f"<{mute_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         messages.append(_message("reply", context, [earlier.user_email], "A reply to your comment", headers))
     with mailers.default as connection:  # one SMTP session for all of them
         return connection.send_messages(messages)
@@ -97,10 +105,6 @@ def moderators_waiting() -> bool:
 def approved(comment) -> bool:
     if not (settings.COMMENTS_MAIL_ON_APPROVAL and comment.user_email):
         return False
-    context = {
-        "article": comment.content_object,
-        "comment_url": _absolute(comment.get_absolute_url()),
-        "name": comment.user_name,
-    }
+    context = {"article": comment.content_object, "comment_url": _absolute(comment.get_absolute_url())}
     _message("approved", context, [comment.user_email], "Your comment is published").send()
     return True

@@ -3,12 +3,16 @@
 A comment is *visible* (shown to readers) when it is public and not removed;
 `Comment.objects.visible()` is the one definition. Held comments are not public
 and not removed; removed ones are removed; spam is removed and marked spam.
+
+A comment whose author has not yet proved their address is not a Comment at all:
+it waits as a PendingComment, which neither readers nor moderators see.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
 
@@ -17,6 +21,7 @@ class HoldReason(models.TextChoices):
     BLOCKLIST = "blocklist", "Blocked word or domain"
     FIRST_TIME = "first_time", "First-time commenter"
     RATE = "rate", "Many comments in a short time"
+    STAFF_NAME = "staff_name", "Name looks like staff or the site"
     REPORTED = "reported", "Reported by readers"
     IMPORTED = "imported", "Awaiting moderation in WordPress"
 
@@ -189,3 +194,41 @@ class BlockedTerm(models.Model):
             self.term = self.term.removeprefix("http://").removeprefix("https://").split("/")[0]
             self.term = self.term.removeprefix("www.")
         super().save(*args, **kwargs)
+
+
+class PendingComment(models.Model):
+    """A comment waiting for its author to confirm their address from the mail we sent.
+
+    Readers and moderators never see it. Confirming turns it into a Comment (see
+    `services.pending_comments_confirm`); after COMMENTS_CONFIRM_MAX_AGE it is deleted.
+    """
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(db_index=True, help_text="Stored in lower case.")
+    browser = models.CharField(max_length=64, help_text="The key (a cookie) of the browser it came from.")
+    user_name = models.CharField(max_length=50)
+    user_url = models.URLField(blank=True)
+    text = models.TextField()
+    parent_id = models.PositiveBigIntegerField(default=0, help_text="The comment answered; 0: a new thread.")
+    replied_to_id = models.PositiveBigIntegerField(null=True, blank=True)
+    followup = models.BooleanField(default=False)
+    ip_address = models.GenericIPAddressField(unpack_ipv4=True, null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the confirmation link for this one was mailed, if it was."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.OneToOneField(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The comment it became, once confirmed.",
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self):
+        return f"Comment awaiting confirmation on story {self.article_id}"

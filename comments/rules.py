@@ -1,6 +1,7 @@
 """Why a comment waits for a moderator, and when a reader must wait before posting again."""
 
 import re
+import unicodedata
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,6 +13,10 @@ from newsroom.forms_on_cached_pages import seconds_to_wait as seconds_to_wait_fo
 
 from .models import BlockedTerm, Comment, HoldReason
 
+# Words that make a name pass for the newsroom's own people (the site's name is checked too).
+STAFF_WORD = re.compile(
+    r"editor(?:s|ial)?|newsroom|admin(?:s|istrator|istrators)?|moderator(?:s)?|staff(?:er|ers)?|official(?:s|ly)?"
+)
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 HOST = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
 
@@ -39,8 +44,40 @@ def blocked_terms(*, text: str, name: str, email: str, url: str) -> list[str]:
     return found
 
 
-def hold_reasons(*, text: str, name: str, email: str, url: str, ip: str | None, user=None) -> list[str]:
-    """Every rule that holds this comment for a moderator; empty means publish it."""
+def _folded(text: str) -> str:
+    """Lower case, without accents, invisible characters or compatibility forms ("Ｅｄｉｔｏｒ": "editor")."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf"))
+
+
+def _words(text: str) -> set[str]:
+    """The words of `text`, read both ways punctuation can hide them: "Editor-in-chief", "E.d.i.t.o.r"."""
+    split = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    joined = "".join(ch for ch in text if ch.isalnum() or ch.isspace()).split()
+    return {*split, *joined}
+
+
+def looks_like_staff(name: str) -> bool:
+    """A name that passes for the newsroom's people or the site itself ("Newsroom Editor (official)")."""
+    folded = _folded(name)
+    if any(STAFF_WORD.fullmatch(word) for word in _words(folded)):
+        return True
+    site_words = "".join(ch if ch.isalnum() else " " for ch in _folded(settings.SITE_NAME)).split()
+    if len(site_words) > 1 and site_words[0] == "the":
+        site_words = site_words[1:]
+    site = "".join(site_words)
+    return bool(site) and site in "".join(ch for ch in folded if ch.isalnum())
+
+
+def hold_reasons(
+    *, text: str, name: str, email: str, url: str, ip: str | None, user=None, proven: bool = False
+) -> list[str]:
+    """Every rule that holds this comment for a moderator; empty means publish it.
+
+    `proven`: the author showed they own `email` (a signed-in account, this browser's
+    trust cookie, or the confirmation link just pressed). Only then do earlier comments
+    under that address count, so knowing someone's address is not enough to post as them.
+    """
     if user is not None and user.has_perm("comments.moderate_comment"):
         return []
     reasons = []
@@ -48,8 +85,10 @@ def hold_reasons(*, text: str, name: str, email: str, url: str, ip: str | None, 
         reasons.append(HoldReason.LINKS)
     if blocked_terms(text=text, name=name, email=email, url=url):
         reasons.append(HoldReason.BLOCKLIST)
-    if settings.COMMENTS_HOLD_FIRST_TIME and not is_known_commenter(email):
+    if settings.COMMENTS_HOLD_FIRST_TIME and not (proven and is_known_commenter(email)):
         reasons.append(HoldReason.FIRST_TIME)
+    if not (user is not None and user.is_staff) and looks_like_staff(name):
+        reasons.append(HoldReason.STAFF_NAME)
     limit, seconds = settings.COMMENTS_HOLD_RATE
     since = timezone.now() - timedelta(seconds=seconds)
     same_sender = Q(user_email__iexact=email) | (Q(ip_address=ip) if ip else Q(pk__in=[]))
@@ -59,7 +98,7 @@ def hold_reasons(*, text: str, name: str, email: str, url: str, ip: str | None, 
 
 
 def is_known_commenter(email: str) -> bool:
-    """Someone with a published comment under this address already."""
+    """An address with a published comment already. Not proof that the sender owns it (see hold_reasons)."""
     return bool(email) and Comment.objects.visible().filter(user_email__iexact=email).exists()
 
 

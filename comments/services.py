@@ -5,12 +5,13 @@ pages' cache in step with what it changed.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -20,27 +21,27 @@ from articles.caching import invalidate_stories
 from articles.models import Article
 from newsroom.security import client_ip
 
-from . import mail, rules
-from .models import Comment, Decision, Report, Status
+from . import mail, rules, tokens
+from .models import Comment, Decision, PendingComment, Report, Status
+
+logger = logging.getLogger(__name__)
 
 PUBLISHED = "published"
 HELD = "held"
-CONFIRM = "confirm"
-
-CONFIRM_SALT = "comments.confirm"
-MUTE_SALT = "comments.mute"
+CONFIRM = "confirm"  # kept until the author confirms; a link is on its way
+CONFIRM_MAILED_BEFORE = "confirm_mailed_before"  # kept; a link went to this address within the hour
 
 
 @dataclass
 class Outcome:
-    state: str  # PUBLISHED, HELD or CONFIRM
+    state: str  # PUBLISHED, HELD, CONFIRM or CONFIRM_MAILED_BEFORE
     article: Article
     comment: Comment | None = None
     email: str = ""
 
 
-class BadToken(Exception):
-    """A confirmation or mute link that was altered, has expired, or points at nothing."""
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
 def reporter_key(request) -> str:
@@ -54,37 +55,27 @@ def reporter_key(request) -> str:
 # Posting ---------------------------------------------------------------------
 
 
-def submit(form, request) -> Outcome:
-    """Post a valid comment form: publish, hold, or first ask the reader to confirm their address."""
+def submit(form, request, *, proven_email: str = "", browser: str = "") -> Outcome:
+    """Post a valid comment form: publish, hold, or keep it until the reader confirms their address.
+
+    `proven_email` is the address this browser proved it owns (the trust cookie set when
+    it confirmed one), `browser` the key of the browser posting (see PendingComment).
+    Knowing an address proves nothing: without the proof, a comment under an address
+    that has published before is asked to confirm like anyone's first.
+    """
     article = form.target_object
     data = form.get_comment_create_data(site_id=settings.SITE_ID)
     data["ip_address"] = client_ip(request)
     user = data["user"]
-    if user is None and settings.COMMENTS_CONFIRM_EMAIL and not rules.is_known_commenter(data["user_email"]):
-        token = signing.dumps(_pending(data), salt=CONFIRM_SALT, compress=True)
-        mail.confirmation_request(article, data, token)
-        return Outcome(CONFIRM, article, email=data["user_email"])
-    comment = create(article, data)
+    proven = user is not None or (bool(proven_email) and proven_email == normalise_email(data["user_email"]))
+    if user is None and settings.COMMENTS_CONFIRM_EMAIL and not proven:
+        _, mailed = pending_comment_create(article=article, data=data, browser=browser)
+        return Outcome(CONFIRM if mailed else CONFIRM_MAILED_BEFORE, article, email=data["user_email"])
+    comment = create(article, data, proven=proven)
     return Outcome(PUBLISHED if comment.is_visible else HELD, article, comment)
 
 
-def _pending(data: dict) -> dict:
-    """A comment waiting for its email confirmation, as plain JSON for a signed link."""
-    keep = (
-        "object_pk",
-        "user_name",
-        "user_email",
-        "user_url",
-        "comment",
-        "parent_id",
-        "replied_to_id",
-        "followup",
-        "ip_address",
-    )
-    return {**{key: data[key] for key in keep}, "submit_date": data["submit_date"].isoformat()}
-
-
-def create(article: Article, data: dict) -> Comment:
+def create(article: Article, data: dict, *, proven: bool = False) -> Comment:
     """Save a comment, held when any rule says so; tell followers or moderators."""
     reasons = rules.hold_reasons(
         text=data["comment"],
@@ -93,6 +84,7 @@ def create(article: Article, data: dict) -> Comment:
         url=data["user_url"],
         ip=data.get("ip_address"),
         user=data.get("user"),
+        proven=proven,
     )
     with transaction.atomic():
         if data.get("parent_id"):
@@ -130,54 +122,140 @@ def create(article: Article, data: dict) -> Comment:
     return comment
 
 
-def load_pending(token: str) -> tuple[Article, dict]:
-    """The story and comment a confirmation link stands for."""
+# Waiting for the author's address ------------------------------------------------
+
+
+def pending_comment_create(*, article: Article, data: dict, browser: str) -> tuple[PendingComment, bool]:
+    """Keep a comment until its author confirms the address; True when a link was mailed for it.
+
+    At most one confirmation mail per address per COMMENTS_CONFIRM_MAIL_INTERVAL, whoever
+    asks: a comment sent within it waits for the link already sent (opened in the
+    browser it was written in, that link publishes it too). Expired pending comments go.
+    """
+    now = timezone.now()
+    email = normalise_email(data["user_email"])
+    with transaction.atomic():
+        PendingComment.objects.filter(submitted_at__lt=now - _confirm_max_age()).delete()
+        pending = PendingComment.objects.create(
+            article=article,
+            email=email,
+            browser=browser,
+            user_name=data["user_name"],
+            user_url=data["user_url"],
+            text=data["comment"],
+            parent_id=data.get("parent_id") or 0,
+            replied_to_id=data.get("replied_to_id"),
+            followup=bool(data.get("followup")),
+            ip_address=data.get("ip_address"),
+            submitted_at=data["submit_date"],
+        )
+        mailed = _may_mail_confirmation(email, now)
+        if mailed:
+            PendingComment.objects.filter(pk=pending.pk).update(mailed_at=now)
+            transaction.on_commit(lambda: _mail_confirmation(pending))
+    return pending, mailed
+
+
+def _confirm_max_age() -> timedelta:
+    return timedelta(seconds=settings.COMMENTS_CONFIRM_MAX_AGE)
+
+
+def _mail_key(email: str) -> str:
+    return f"comments:confirm-mailed:{hashlib.sha256(email.encode()).hexdigest()[:24]}"
+
+
+def _may_mail_confirmation(email: str, now) -> bool:
+    """No link to this address within the interval: in the database (kept) and the cache (atomic)."""
+    interval = settings.COMMENTS_CONFIRM_MAIL_INTERVAL
+    since = now - timedelta(seconds=interval)
+    if PendingComment.objects.filter(email=email, mailed_at__gte=since).exists():
+        return False
+    return cache.add(_mail_key(email), True, interval)
+
+
+def _mail_confirmation(pending: PendingComment) -> None:
+    """A mail server that is down is no error page; the next comment from this address asks again."""
     try:
-        pending = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.COMMENTS_CONFIRM_MAX_AGE)
-        article = Article.objects.published().get(pk=int(pending["object_pk"]))
-        pending["submit_date"] = datetime.fromisoformat(pending["submit_date"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Article.DoesNotExist):
-        raise BadToken from None
-    return article, pending
+        mail.confirmation_request(pending, tokens.pending_token(pending))
+    except Exception:
+        logger.exception("Comment confirmation mail for pending comment %s failed", pending.pk)
+        PendingComment.objects.filter(pk=pending.pk).update(mailed_at=None)
+        cache.delete(_mail_key(pending.email))
 
 
-def confirm(token: str) -> Outcome:
-    """Turn a confirmed link into a comment; a second click finds the first one."""
-    article, pending = load_pending(token)
-    existing = (
-        Comment.objects.for_story(article)
-        .filter(user_email=pending["user_email"], submit_date=pending["submit_date"])
-        .first()
+def pending_comments_for(pending: PendingComment, browser: str = "") -> list[PendingComment]:
+    """What confirming `pending` publishes: it, and its address's other unconfirmed comments
+    written in the same browser as it or in the browser pressing the button."""
+    browsers = {pending.browser, browser} - {""}
+    return list(
+        PendingComment.objects.filter(
+            email=pending.email,
+            confirmed_at=None,
+            submitted_at__gte=timezone.now() - _confirm_max_age(),
+            article__in=Article.objects.published(),
+        )
+        .filter(Q(pk=pending.pk) | Q(browser__in=browsers))
+        .select_related("article")
     )
-    if existing is not None:
-        return Outcome(PUBLISHED if existing.is_visible else HELD, article, existing)
-    if not article.comments_are_open:
-        raise BadToken("Comments are closed on this story.")
-    parent_id = pending.get("parent_id") or 0
-    if parent_id and not Comment.objects.visible().for_story(article).filter(pk=parent_id).exists():
-        parent_id, pending["replied_to_id"] = 0, None  # the comment answered is gone: post at the top
-    data = {
-        **pending,
-        "parent_id": parent_id,
-        "content_type": ContentType.objects.get_for_model(Article),
-        "user": None,
-    }
-    comment = create(article, data)
+
+
+def pending_comments_confirm(*, pending: PendingComment, browser: str = "") -> list[Outcome]:
+    """The owner of the address pressed the button: turn its pending comments into comments.
+
+    The address is proven now, so a known commenter is not held as a first-timer. The
+    first outcome is the linked comment's; a second press finds the comment the first made.
+    """
+    batch = sorted(pending_comments_for(pending, browser), key=lambda item: item.pk != pending.pk)
+    if pending.confirmed_at is None and not pending.article.comments_are_open:
+        raise tokens.BadToken("Comments are closed on this story.")
+    outcomes = [] if pending.confirmed_at is None else [_outcome(pending.article, pending.comment)]
+    for item in batch:
+        if not item.article.comments_are_open:
+            continue  # it stays pending and expires
+        # One UPDATE claims it: two presses at once make one comment.
+        claimed = PendingComment.objects.filter(pk=item.pk, confirmed_at=None)
+        if not claimed.update(confirmed_at=timezone.now()):
+            continue
+        comment = create(item.article, _comment_data(item), proven=True)
+        PendingComment.objects.filter(pk=item.pk).update(comment=comment)
+        outcomes.append(_outcome(item.article, comment))
+    if not outcomes:  # pressed twice at once: the other press made it
+        pending.refresh_from_db()
+        outcomes.append(_outcome(pending.article, pending.comment))
+    return outcomes
+
+
+def _outcome(article: Article, comment: Comment | None) -> Outcome:
+    if comment is None:  # confirmed, then deleted by a moderator
+        return Outcome(HELD, article)
     return Outcome(PUBLISHED if comment.is_visible else HELD, article, comment)
 
 
-def mute_token(email: str, article_pk: int) -> str:
-    return signing.dumps({"e": email.lower(), "a": article_pk}, salt=MUTE_SALT, compress=True)
+def _comment_data(pending: PendingComment) -> dict:
+    parent_id, replied_to_id = pending.parent_id, pending.replied_to_id
+    if parent_id and not Comment.objects.visible().for_story(pending.article).filter(pk=parent_id).exists():
+        parent_id, replied_to_id = 0, None  # the comment answered is gone: post at the top
+    return {
+        "content_type": ContentType.objects.get_for_model(Article),
+        "user": None,
+        "user_name": pending.user_name,
+        "user_email": pending.email,
+        "user_url": pending.user_url,
+        "comment": pending.text,
+        "submit_date": pending.submitted_at,
+        "ip_address": pending.ip_address,
+        "parent_id": parent_id,
+        "replied_to_id": replied_to_id,
+        "followup": pending.followup,
+    }
+
+
+# Reply notifications ----------------------------------------------------------------
 
 
 def mute(token: str) -> Article:
     """Stop reply notifications for this address on this story."""
-    try:
-        data = signing.loads(token, salt=MUTE_SALT)
-        article = Article.objects.get(pk=int(data["a"]))
-        email = str(data["e"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Article.DoesNotExist):
-        raise BadToken from None
+    article, email = tokens.mute_load(token)
     Comment.objects.for_story(article).filter(user_email__iexact=email).update(followup=False)
     return article
 

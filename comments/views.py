@@ -1,7 +1,17 @@
-"""Reader-facing comment pages: post, reply, confirm, mute, report. Thin: the rules live in services."""
+"""Reader-facing comment pages: post, reply, confirm, mute, report. Thin: the rules live in services.
 
+Two cookies of our own, both signed, HttpOnly, SameSite=Lax and sent only to /comments/
+(never with a reader page, so they neither split nor bypass the page caches):
+- the trust cookie, set when this browser confirms an address from our mail: the proof
+  that lets its next comments under that address skip the mail (COMMENTS_TRUST_MAX_AGE);
+- the browser key, set when a comment waits for confirmation: one link then publishes
+  every comment its author wrote in this browser meanwhile.
+"""
+
+import secrets
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from newsroom.forms_on_cached_pages import check_origin
 
-from . import rules, services
+from . import rules, services, tokens
 from .forms import CommentForm, ReportForm
 from .models import Comment
 from .threads import reply_fields
@@ -25,7 +35,32 @@ NOTICES = {
         "Almost there: we have sent a link to {email}. Your comment is published when you open it "
         "(check your spam folder if it does not arrive)."
     ),
+    services.CONFIRM_MAILED_BEFORE: (
+        "Almost there: we sent a link to {email} less than an hour ago. Open it in this browser and "
+        "press the button: it publishes this comment too (check your spam folder if it is not there)."
+    ),
 }
+
+TRUST_COOKIE, TRUST_SALT = "comment_trust", "comments.trust"
+BROWSER_COOKIE, BROWSER_SALT = "comment_browser", "comments.browser"
+COOKIE_PATH = "/comments/"
+
+
+def _signed_cookie(request, name: str, salt: str, max_age: int) -> str:
+    return request.get_signed_cookie(name, default="", salt=salt, max_age=max_age)
+
+
+def _set_signed_cookie(response, request, name: str, value: str, salt: str, max_age: int) -> None:
+    response.set_signed_cookie(
+        name,
+        value,
+        salt=salt,
+        max_age=max_age,
+        path=COOKIE_PATH,
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def back_to_story(article: Article, anchor: str = "comments"):
@@ -67,10 +102,17 @@ def post_comment(request):
             None, f"You have posted several comments just now. Please wait {wait} seconds, then send it."
         )
         return _form_page(request, article, form, status=429)
-    outcome = services.submit(form, request)
+    proven = _signed_cookie(request, TRUST_COOKIE, TRUST_SALT, settings.COMMENTS_TRUST_MAX_AGE)
+    browser = _signed_cookie(request, BROWSER_COOKIE, BROWSER_SALT, settings.COMMENTS_CONFIRM_MAX_AGE)
+    browser = browser or secrets.token_urlsafe(24)
+    outcome = services.submit(form, request, proven_email=proven, browser=browser)
     messages.success(request, NOTICES[outcome.state].format(email=outcome.email))
     anchor = f"c{outcome.comment.pk}" if outcome.state == services.PUBLISHED else "comments"
-    return back_to_story(article, anchor)
+    response = back_to_story(article, anchor)
+    if outcome.comment is None:  # waiting for its confirmation
+        max_age = settings.COMMENTS_CONFIRM_MAX_AGE
+        _set_signed_cookie(response, request, BROWSER_COOKIE, browser, BROWSER_SALT, max_age)
+    return response
 
 
 @never_cache
@@ -85,29 +127,63 @@ def reply(request, pk: int):
     return render(request, "comments/reply.html", {"article": article, "comment": comment, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+def _confirmed_notice(outcomes: list[services.Outcome]) -> str:
+    if len(outcomes) == 1:
+        return NOTICES[outcomes[0].state]
+    published = sum(outcome.state == services.PUBLISHED for outcome in outcomes)
+    held = len(outcomes) - published
+    parts = [
+        f"{n} comment{'s' if n != 1 else ''} {word}"
+        for n, word in ((published, "published"), (held, "awaiting moderation"))
+        if n
+    ]
+    return "Thank you: " + ", ".join(parts) + "."
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def confirm(request, token: str):
-    """GET shows the comment and a button; only the POST publishes (mail scanners follow links)."""
+    """GET shows the comments and a button; only the POST publishes (mail scanners follow links).
+
+    Pressing it proves the address: this browser gets the trust cookie.
+    """
+    browser = _signed_cookie(request, BROWSER_COOKIE, BROWSER_SALT, settings.COMMENTS_CONFIRM_MAX_AGE)
     try:
+        pending = tokens.pending_comment_load(token)
         if request.method == "POST":
-            outcome = services.confirm(token)
-            messages.success(request, NOTICES[outcome.state])
-            anchor = f"c{outcome.comment.pk}" if outcome.state == services.PUBLISHED else "comments"
-            return back_to_story(outcome.article, anchor)
-        article, pending = services.load_pending(token)
-    except services.BadToken as error:
+            outcomes = services.pending_comments_confirm(pending=pending, browser=browser)
+        else:
+            batch = services.pending_comments_for(pending, browser)
+    except tokens.BadToken as error:
         return render(request, "comments/bad_link.html", {"reason": str(error)}, status=400)
-    return render(request, "comments/confirm.html", {"article": article, "pending": pending})
+    if request.method != "POST":
+        context = {"article": pending.article, "pending": pending, "batch": batch}
+        return render(request, "comments/confirm.html", context)
+    messages.success(request, _confirmed_notice(outcomes))
+    first = outcomes[0]
+    anchor = f"c{first.comment.pk}" if first.state == services.PUBLISHED else "comments"
+    response = back_to_story(first.article, anchor)
+    max_age = settings.COMMENTS_TRUST_MAX_AGE
+    _set_signed_cookie(response, request, TRUST_COOKIE, pending.email, TRUST_SALT, max_age)
+    return response
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def mute(request, token: str):
+    """GET (and HEAD) shows a button; only the POST mutes: a mail scanner following the link changes nothing.
+
+    Like the newsletter's unsubscribe address, the POST needs no CSRF token: mail providers send it
+    from their servers (RFC 8058, the mail's List-Unsubscribe-Post), and the signed token is the key.
+    """
     try:
-        article = services.mute(token)
-    except services.BadToken:
+        if request.method == "POST":
+            return render(request, "comments/muted.html", {"article": services.mute(token)})
+        article, _ = tokens.mute_load(token)
+    except tokens.BadToken:
         return render(request, "comments/bad_link.html", {}, status=400)
-    return render(request, "comments/muted.html", {"article": article})
+    return render(request, "comments/mute.html", {"article": article})
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,9 @@
 A page cached for everyone cannot carry a per-visitor CSRF token. A signed-in
 reader's page is never cached and carries one, checked as usual. An anonymous
 post acts for nobody (there is no session to ride on); it is refused when the
-browser says it comes from another site (Sec-Fetch-Site, else Origin).
+browser says it comes from another site (Sec-Fetch-Site, else Origin), or from
+no site it will name (`Origin: null`: a sandboxed frame, a file, a privacy
+redirect; our own forms always send our origin).
 """
 
 import hashlib
@@ -21,7 +23,9 @@ def cross_site(request) -> bool:
     if fetch_site and fetch_site not in ("same-origin", "none"):
         return True
     origin = request.headers.get("Origin")
-    if origin and origin != "null":
+    if origin == "null":  # opaque: believed only when the browser also says it is our own page
+        return fetch_site != "same-origin"
+    if origin:
         try:
             return urlsplit(origin).netloc != request.get_host()
         except ValueError:  # "http://[": not an address at all, so not ours

@@ -223,9 +223,9 @@ class PostLog:
 class CommentPosters:
     """`rate` comment posts a second for `seconds`, each by a different reader.
 
-    Each reader GETs a story page, waits `think` seconds (the form refuses anything sent
-    sooner than COMMENTS_MIN_SECONDS after it was shown), then POSTs /comments/post/ with
-    a unique marker text. Accepted: a 302 back to the story (published or held for moderation).
+    Each reader GETs a story page, waits `think` seconds (as a person writing would), then
+    POSTs /comments/post/ with a unique marker text. Accepted: a 302 back to the story
+    (published or held for moderation).
     """
 
     def __init__(self, base_url: str, stories: list, *, run_id: str, rate: float, seconds: float, think=3.5):

@@ -272,15 +272,16 @@ COMMENTS_PER_PAGE = 50  # top-level threads per page of a story
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30")) or None
 COMMENTS_CONFIRM_EMAIL = (
     os.environ.get("COMMENTS_CONFIRM_EMAIL", "1") == "1"
-)  # first-time anonymous commenters
+)  # anonymous commenters whose browser has not proved their address
 COMMENTS_CONFIRM_MAX_AGE = 7 * 24 * 3600
+COMMENTS_CONFIRM_MAIL_INTERVAL = 3600  # at most one confirmation mail per address per hour
+COMMENTS_TRUST_MAX_AGE = 180 * 24 * 3600  # a browser that confirmed an address is believed this long
 COMMENTS_HOLD_FIRST_TIME = True
 COMMENTS_HOLD_MAX_LINKS = 2  # more links than this holds a comment
 # More than 5 comments an hour from one address or IP: held; more than 3 a minute: refused with
 # "please wait". "COUNT/SECONDS" in the environment (the load drill posts from one IP: bench/drills/).
 COMMENTS_HOLD_RATE = tuple(map(int, os.environ.get("COMMENTS_HOLD_RATE", "5/3600").split("/")))
 COMMENTS_RATE_LIMIT = tuple(map(int, os.environ.get("COMMENTS_RATE_LIMIT", "3/60").split("/")))
-COMMENTS_MIN_SECONDS = 3  # a form sent sooner than this after it was shown is a bot's
 COMMENTS_MODERATOR_MAIL_MINUTES = 30
 COMMENTS_MAIL_ON_APPROVAL = True
 

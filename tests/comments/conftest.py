@@ -30,7 +30,7 @@ def open_door(settings):
 
 
 def form_data(article, *, age: int = 30, **fields) -> dict:
-    """What a reader's browser sends, with a form shown `age` seconds ago."""
+    """What a reader's browser sends, with a form made `age` seconds ago."""
     timestamp = str(int(time.time()) - age)
     form = CommentForm(article)
     data = {
@@ -51,9 +51,12 @@ def form_data(article, *, age: int = 30, **fields) -> dict:
 
 
 @pytest.fixture
-def post(client):
+def post(client, django_capture_on_commit_callbacks):
+    """Send the comment form as a browser would; mail goes out as the transaction commits."""
+
     def _post(article, follow=False, **fields):
-        return client.post("/comments/post/", form_data(article, **fields), follow=follow)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/comments/post/", form_data(article, **fields), follow=follow)
 
     return _post
 

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.views import TRUST_COOKIE
 from tests.comments.conftest import form_data
-from tests.comments.helpers import make_comment
+from tests.comments.helpers import make_comment, trust_cookie
 from tests.comments.xss_payloads import PAYLOADS, as_name
 from tests.e2e.helpers import sign_in
 from tests.factories import ArticleFactory, UserFactory
@@ -102,7 +103,6 @@ def comment_rules(settings):
     """No confirmation mail; first-time commenters held; no waiting and no rate limit in a test."""
     settings.COMMENTS_CONFIRM_EMAIL = False
     settings.COMMENTS_HOLD_FIRST_TIME = True
-    settings.COMMENTS_MIN_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = (10_000, 60)
     settings.COMMENTS_HOLD_RATE = (10_000, 3600)
     return settings
@@ -149,7 +149,7 @@ def queue_row(page, comment: Comment):
 
 
 def test_a_comment_is_held_approved_answered_reported_and_removed(
-    page, open_page, comment_rules, third_party_requests
+    page, open_page, live_server, comment_rules, third_party_requests
 ):
     story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
     make_comment(ArticleFactory(live=True), user_name="Bo Keeper", user_email="bo@example.org")  # known
@@ -175,8 +175,13 @@ def test_a_comment_is_held_approved_answered_reported_and_removed(
     first.refresh_from_db()
     assert first.is_visible
 
-    # A second reader, known from an earlier comment, answers it in the inline form.
+    # A second reader, known from an earlier comment and whose browser confirmed her address then,
+    # answers it in the inline form.
     bo = open_page()
+    bo.context.add_cookies([{
+        "name": TRUST_COOKIE, "value": trust_cookie("bo@example.org"), "url": f"{live_server.url}/comments/",
+        "httpOnly": True, "sameSite": "Lax",
+    }])  # fmt: skip
     bo.goto(story.get_absolute_url())
     item = bo.locator(f"#c{first.pk}")
     expect(item.locator(".comment-text")).to_have_text(FIRST_TEXT)

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from comments.services import mute_token
+from comments.tokens import mute_token
 from subscriptions import tokens
+from tests.comments.helpers import make_pending
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 from tests.quality import (
     axe_violations,
@@ -131,22 +132,8 @@ OK_STATUS = {"comment_bad_link": 400, "newsletter_bad_link": 400}
 
 
 def confirm_token(article):
-    from django.core import signing
-    from django.utils import timezone
-
-    pending = {
-        "object_pk": str(article.pk),
-        "user_name": "Fay Lim",
-        "user_email": "fay@example.org",
-        "user_url": "",
-        "comment": "Waiting for my click.",
-        "parent_id": 0,
-        "replied_to_id": None,
-        "followup": False,
-        "ip_address": "127.0.0.1",
-        "submit_date": timezone.now().isoformat(),
-    }
-    return signing.dumps(pending, salt="comments.confirm", compress=True)
+    _, path = make_pending(article, email="fay@example.org", user_name="Fay Lim", text="Waiting for a click.")
+    return path.rstrip("/").rsplit("/", 1)[1]
 
 
 def page_url(name: str, site) -> str | None:
@@ -223,7 +210,6 @@ def test_a_refused_comment_page_has_no_accessibility_or_html_errors(page, settin
     """The page a reader sees when the comment form is refused: errors listed, their text kept."""
     require_axe()
     require_vnu()
-    settings.COMMENTS_MIN_SECONDS = 0
     site = make_reader_site()
     page.goto(site.article.get_absolute_url())
     page.get_by_label("Name").fill("Gus Ho")
@@ -242,7 +228,6 @@ def test_a_refused_comment_page_has_no_accessibility_or_html_errors(page, settin
 def test_a_refused_newsletter_signup_has_no_accessibility_or_html_errors(page, settings):
     require_axe()
     require_vnu()
-    settings.NEWSLETTER_MIN_SECONDS = 0
     page.goto("/newsletter/")
     page.get_by_label("Email address").fill("not-an-address")
     with page.expect_navigation() as navigation:

@@ -7,13 +7,13 @@ from django.core import signing
 from django.core.cache import cache
 from django.test import Client
 
-from comments import services as comment_services
+from comments import tokens as comment_tokens
 from subscriptions import services as subscription_services
 from subscriptions import tokens
 from subscriptions.forms import STAMP_SALT
 from subscriptions.models import Subscriber
 from tests.comments.conftest import form_data
-from tests.comments.helpers import make_comment
+from tests.comments.helpers import make_comment, make_pending
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, SourceFactory
 
 
@@ -51,15 +51,8 @@ def newsroom(db):
         consent_text=subscription_services.consent_text(),
     )
     pending = Subscriber.objects.create(email="bo@example.org", status=Subscriber.Status.PENDING)
-    pk = str(story.pk)
-    comment_token = signing.dumps(
-        {
-            "object_pk": pk, "user_name": "Ada", "user_email": "ada@example.org", "user_url": "",
-            "comment": "Well put.", "parent_id": 0, "replied_to_id": None, "followup": False,
-            "ip_address": "127.0.0.1", "submit_date": "2026-01-01T00:00:00+00:00",
-        },
-        salt=comment_services.CONFIRM_SALT, compress=True,
-    )  # fmt: skip
+    _, confirm_path = make_pending(story, email="ada@example.org", user_name="Ada", text="Well put.")
+    comment_token = confirm_path.rstrip("/").rsplit("/", 1)[1]
     return {
         "story": story,
         "closed": closed,
@@ -79,7 +72,7 @@ def newsroom(db):
             "newsletter-confirm": tokens.confirm_token(pending),
             "newsletter-manage": tokens.manage_token(subscriber),
             "comment-confirm": comment_token,
-            "comment-mute": comment_services.mute_token("ada@example.org", story.pk),
+            "comment-mute": comment_tokens.mute_token("ada@example.org", story.pk),
         },
     }
 
