@@ -1,18 +1,18 @@
 """The sign-up form (the full page and the call to action under every story) and the preferences form.
 
 Guards, as on the comment form: a honeypot, and a signed stamp saying when the
-form was shown and which consent wording it showed. A form sent sooner than
-NEWSLETTER_MIN_SECONDS after it was shown, or with a stamp that was altered or
-is older than a day, is refused with the reader's values kept. Names and
-addresses with control characters (a CR/LF smuggling mail headers, a NUL) are
-refused too.
+form was shown and which consent wording it showed. A form whose stamp was
+altered or is older than a day is refused with the reader's values kept. Names
+and addresses with control characters (a CR/LF smuggling mail headers, a NUL)
+are refused too. There is no "sent too fast" rule: the form is on pages cached
+for every reader, so its stamp tells when the page was cached, not when this
+reader saw it.
 """
 
 import time
 import unicodedata
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Q, Subquery
 from taggit.models import Tag
@@ -22,16 +22,14 @@ from articles.models import Article, Section
 from . import services
 
 STAMP_SALT = "subscriptions.signup-form"
-STAMP_MAX_AGE = 24 * 3600  # a page cached, then left open in a tab all day, still works
+STAMP_MAX_AGE = 24 * 3600  # a page cached (minutes), then left open in a tab all day, still works
 POPULAR_TAGS = 30
 
 HONEYPOT = "honeypot"
-TOO_FAST = "too_fast"
 TAMPERED = "tampered"
 
 REJECTION_MESSAGES = {
     HONEYPOT: "You were not subscribed: a field that only automated programs fill in was filled in.",
-    TOO_FAST: "That was sent faster than anyone can type. Please check your address and send it again.",
     TAMPERED: "This form was changed or has expired. Please check your address and send it again.",
 }
 CONTROL_MESSAGE = "Use letters, digits and punctuation only."
@@ -142,17 +140,14 @@ class SignupForm(ChoicesMixin, forms.Form):
         return ""
 
     def clean_shown(self):
-        """The consent wording the reader saw, once the stamp proves the form is ours and not too new."""
+        """The consent wording the reader saw, once the stamp proves the form is ours and not too old."""
         try:
             stamp = signing.loads(self.cleaned_data["shown"], salt=STAMP_SALT)
             shown_at, consent = int(stamp["t"]), str(stamp["c"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED) from None
-        age = time.time() - shown_at
-        if age > STAMP_MAX_AGE:
+        if time.time() - shown_at > STAMP_MAX_AGE:
             raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
-        if age < settings.NEWSLETTER_MIN_SECONDS:
-            raise forms.ValidationError(REJECTION_MESSAGES[TOO_FAST], code=TOO_FAST)
         return consent
 
     def show_again(self) -> "SignupForm":
@@ -164,6 +159,18 @@ class SignupForm(ChoicesMixin, forms.Form):
         data["shown"] = form_stamp()
         self.data = data
         return self
+
+
+class ConfirmForm(forms.Form):
+    """The confirm page's one field: how our mail greets the reader (shown, so they see what was typed)."""
+
+    name = NameField(
+        label="Your name",
+        required=False,
+        max_length=100,
+        help_text="Our newsletter greets you with it. Leave it empty for a plain “Hello”.",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
+    )
 
 
 class PreferencesForm(ChoicesMixin, forms.Form):

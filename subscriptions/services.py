@@ -4,6 +4,8 @@ Views, the admin and commands call these; each runs in one transaction and
 sends its mail only once that transaction has committed.
 
 Rules worth knowing:
+- The sign-up page only enqueues the sign-up (`subscription_request()`); the worker
+  runs `subscribe()`, so the page does the same work for every address.
 - `subscribe()` looks the same from outside whatever the address's state, so
   the sign-up form never tells anyone whether an address is subscribed. It
   sends at most one mail per address per NEWSLETTER_MAIL_INTERVAL: a
@@ -66,6 +68,34 @@ def signups_to_wait(ip: str | None) -> int:
     """
     limit, window = settings.NEWSLETTER_SIGNUP_RATE
     return seconds_to_wait("subscriptions:signups", ip, limit, window) if ip else 0
+
+
+def subscription_request(
+    *,
+    email: str,
+    name: str = "",
+    sections: Iterable[Section] = (),
+    tags: Iterable[Tag] = (),
+    ip: str | None = None,
+    consent: str | None = None,
+) -> None:
+    """Have the worker run `subscribe()` for this sign-up, once the current transaction commits.
+
+    The sign-up page calls this, not `subscribe()`: the request then does the same work
+    whatever the address's state (one row in the task queue), so nobody can tell a
+    subscriber from a stranger by how long the page takes to answer.
+    """
+    from .tasks import subscribe_task
+
+    arguments = {
+        "email": email,
+        "name": name,
+        "section_ids": [section.pk for section in sections],
+        "tag_ids": [tag.pk for tag in tags],
+        "ip": ip,
+        "consent": consent,
+    }
+    transaction.on_commit(lambda: subscribe_task.enqueue(**arguments))
 
 
 def subscribe(
@@ -163,15 +193,21 @@ def _send_safely(mail, subscriber: Subscriber) -> None:
 # The reader's own links -----------------------------------------------------------
 
 
-def confirm(subscriber: Subscriber) -> Subscriber:
-    """Pending → confirmed. Confirming twice changes nothing; a left address stays out (see above)."""
+def confirm(subscriber: Subscriber, *, name: str | None = None) -> Subscriber:
+    """Pending → confirmed. Confirming twice changes nothing; a left address stays out (see above).
+
+    `name` is the greeting the owner of the address kept on the confirm page: the one
+    typed into the sign-up form came from whoever typed the address, so it is not used
+    in our mail until the owner has seen it.
+    """
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Status.PENDING:
             subscriber.status = Status.CONFIRMED
             subscriber.confirmed_at = timezone.now()
             subscriber.bounce_count = 0  # the reader just read our mail at this address
-            subscriber.save(update_fields=["status", "confirmed_at", "bounce_count"])
+            subscriber.name = name if name is not None else subscriber.name
+            subscriber.save(update_fields=["status", "confirmed_at", "bounce_count", "name"])
     return subscriber
 
 

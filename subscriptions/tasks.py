@@ -2,6 +2,9 @@
 
 - `daily_digest_task` assembles the day's digest and starts sending it; the scheduler
   (`manage.py newsletter_scheduler`) enqueues it once a day after NEWSLETTER_DIGEST_TIME.
+- `subscribe_task` does what the sign-up form asked (`services.subscribe`), so the
+  page answers alike for every address; then it blanks its own arguments in the
+  queue, which would otherwise keep the reader's address, name and IP for good.
 - `send_digest_task` sends for at most NEWSLETTER_BATCH_SECONDS, then enqueues its own
   successor if anything is left: a worker asked to stop (SIGTERM) is free within seconds,
   and one killed outright leaves a digest whose heartbeat goes quiet, which
@@ -14,10 +17,11 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Section
 
-from . import sending
+from . import sending, services
 from .digest import assemble, next_period
 from .models import Digest
 
@@ -26,6 +30,31 @@ logger = logging.getLogger(__name__)
 DAILY_RETRIES = 3  # a daily digest task that failed is tried again this many times a day at most
 DAILY_RETRY_AFTER = timedelta(minutes=5)
 DAILY_STUCK_AFTER = timedelta(minutes=15)  # a "running" daily task this old died with its worker
+
+
+@task(takes_context=True)
+def subscribe_task(
+    context,
+    *,
+    email: str,
+    name: str,
+    section_ids: list[int],
+    tag_ids: list[int],
+    ip: str | None,
+    consent: str | None,
+) -> None:
+    """A sign-up from the form: subscribe (or remind) the address, then forget what the reader typed."""
+    from django_tasks_db.models import DBTaskResult
+
+    services.subscribe(
+        email=email,
+        name=name,
+        sections=Section.objects.filter(pk__in=section_ids),
+        tags=Tag.objects.filter(pk__in=tag_ids),
+        ip=ip,
+        consent=consent,
+    )
+    DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs={"args": [], "kwargs": {}})
 
 
 @task

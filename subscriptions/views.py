@@ -22,7 +22,7 @@ from newsroom.forms_on_cached_pages import check_origin
 from newsroom.security import client_ip
 
 from . import services, tokens
-from .forms import PreferencesForm, SignupForm, printable
+from .forms import ConfirmForm, PreferencesForm, SignupForm, printable
 from .models import Subscriber
 
 Status = Subscriber.Status
@@ -62,7 +62,7 @@ def signup(request):
         )
         return _signup_page(request, form, status=429)
     data = form.cleaned_data
-    services.subscribe(
+    services.subscription_request(
         email=data["email"],
         name=data["name"],
         sections=data["sections"],
@@ -101,15 +101,19 @@ def _bad_link(request, error: tokens.BadToken):
 @require_http_methods(READ_AND_POST)
 @never_cache
 def confirm(request, token: str):
-    """GET shows a button; only the POST confirms (mail scanners follow links)."""
+    """GET shows a button (and the name our mail would greet with); only the POST confirms."""
     try:
         subscriber = tokens.read_confirm_token(token)
     except tokens.BadToken as error:
         return _bad_link(request, error)
     if request.method != "POST":
-        return render(request, "subscriptions/confirm.html", _about(subscriber))
+        form = ConfirmForm(initial={"name": subscriber.name})
+        return render(request, "subscriptions/confirm.html", _about(subscriber, form=form))
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return render(request, "subscriptions/confirm.html", _about(subscriber, form=form), status=400)
     was_confirmed = subscriber.status == Status.CONFIRMED
-    subscriber = services.confirm(subscriber)
+    subscriber = services.confirm(subscriber, name=form.cleaned_data["name"])
     if subscriber.status != Status.CONFIRMED:
         messages.info(request, "This link is older than your unsubscription, so nothing changed.")
     elif was_confirmed:

@@ -295,7 +295,6 @@ NEWSLETTER_MIN_STORIES = int(os.environ.get("NEWSLETTER_MIN_STORIES", "1"))  # f
 NEWSLETTER_MAX_STORIES = 20
 NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600
 NEWSLETTER_MAIL_INTERVAL = 3600  # at most one sign-up mail per address per hour
-NEWSLETTER_MIN_SECONDS = 2  # a sign-up form sent sooner than this after it was shown is a bot's
 NEWSLETTER_SIGNUP_RATE = (10, 3600)  # sign-ups per IP address per hour
 NEWSLETTER_BOUNCE_LIMIT = 3  # permanent failures before an address is marked bouncing
 NEWSLETTER_BATCH_SECONDS = 10  # one send task works this long, then hands over to the next

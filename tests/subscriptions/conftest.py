@@ -59,6 +59,32 @@ def signup_data(*, age: int = 30, **fields) -> dict:
     return data
 
 
+def run_queued_tasks() -> int:
+    """Run every task that is ready, as `manage.py db_worker` would (its own Worker.run_task), in this
+    process and this test's transaction; returns how many ran. Tasks enqueued meanwhile run too."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (row := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        row.refresh_from_db()
+        assert row.status == "SUCCESSFUL", row.traceback
+        ran += 1
+    return ran
+
+
 def text_of(response) -> str:
     """The words on a page, tags removed and spaces collapsed."""
     html = response.content.decode()

@@ -17,7 +17,7 @@ from subscriptions import services, tokens
 from subscriptions.forms import STAMP_SALT
 from subscriptions.models import Subscriber
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
-from tests.subscriptions.conftest import make_subscriber, signup_data, text_of
+from tests.subscriptions.conftest import make_subscriber, run_queued_tasks, signup_data, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,17 @@ Status = Subscriber.Status
 
 @pytest.fixture
 def sign_up(client, django_capture_on_commit_callbacks):
-    """Send the sign-up form as a browser would; mail goes out as the transaction commits."""
+    """Send the sign-up form as a browser would, then let the worker do what it asked.
+
+    The page only enqueues the sign-up; mail goes out as the worker's transaction commits.
+    """
 
     def _sign_up(follow=False, headers=None, **fields):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post("/newsletter/", signup_data(**fields), follow=follow, headers=headers)
+            response = client.post("/newsletter/", signup_data(**fields), follow=follow, headers=headers)
+        with django_capture_on_commit_callbacks(execute=True):
+            run_queued_tasks()
+        return response
 
     return _sign_up
 
@@ -64,7 +70,7 @@ class TestSubscribe:
         [mail] = mailoutbox
         assert mail.to == ["ada@example.org"]
         assert mail.subject == "Confirm your subscription to Newsroom"
-        assert "Hello Ada Reader," in mail.body
+        assert mail.body.startswith("Hello,\n") and "Ada Reader" not in mail.body
         assert tokens.read_confirm_token(token_of(link_in(mail, "confirm"))) == subscriber
         assert "The link works for 3 days" in mail.body
 
@@ -158,6 +164,8 @@ class TestCallToAction:
                 response = client.post(
                     "/newsletter/", {"email": "ada@example.org", "honeypot": "", "shown": stamp}
                 )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run_queued_tasks() == 1
         assert response.status_code == 302
         assert Subscriber.objects.get().status == Status.PENDING
         assert len(mailoutbox) == 1
@@ -413,13 +421,10 @@ class TestRefused:
         self.refused(sign_up(honeypot="http://spam.example"), "a field that only automated programs fill in")
         assert mailoutbox == []
 
-    def test_a_form_sent_too_fast(self, sign_up):
-        response = sign_up(age=0)
-        self.refused(response, "faster than anyone can type")
-        assert 'value="ada@example.org"' in response.content.decode()
-
-    def test_a_form_sent_two_seconds_after_it_was_shown_is_fine(self, sign_up):
-        assert sign_up(age=2).status_code == 302
+    def test_no_minimum_time_a_cached_page_could_not_keep(self, sign_up):
+        """The stamp is when the page was made, for every reader of a cached page: no "too fast"."""
+        assert sign_up(age=0).status_code == 302
+        assert Subscriber.objects.get().status == Status.PENDING
 
     @pytest.mark.parametrize("stamp", ["", "garbage", "eyJ0IjoxfQ:1xxx:yyy"])
     def test_an_altered_stamp(self, sign_up, stamp):
@@ -474,6 +479,7 @@ class TestRefused:
             {"Origin": "https://evil.example"},
             {"Sec-Fetch-Site": "cross-site"},
             {"Sec-Fetch-Site": "same-site"},
+            {"Origin": "null"},  # a sandboxed frame, a file, a privacy redirect: no site we can check
         ],
     )
     def test_a_post_from_another_site(self, sign_up, headers, mailoutbox):
