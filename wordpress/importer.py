@@ -45,6 +45,7 @@ from articles.models import Article, Author, Byline, Section, unique_slug
 from articles.sanitize import sanitize_html
 from comments.models import Comment, HoldReason
 from comments.services import recount
+from newsroom.text import clean_text
 
 from . import content, wxr
 from .models import ImportedObject, OldAddress
@@ -364,7 +365,8 @@ class Importer:
         kind = "category" if term.kind == "category" else "post_tag"
         slug = term.slug or slugify(term.name)
         declared = (self.categories if kind == "category" else self.tag_terms).get(slug)
-        name = ((declared or term).name or slug)[:100]
+        # Cleaned as saving will clean it (newsroom.text), so "\u202ePorts" finds the tag "Ports".
+        name = (clean_text((declared or term).name, multiline=False).strip() or slug)[:100]
         self.used_terms.add((kind, slug))
         tag = Tag.objects.filter(name__iexact=name).first()
         if tag is None:

@@ -1,9 +1,11 @@
 """A tag always has a visible name and a slug its address can hold (articles/tags.py, migration 0008)."""
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -125,3 +127,21 @@ def test_the_migration_repairs_empty_slugs_and_invisible_names(client):
     ]
     for tag in story.tags.all():
         assert set(public_pages_of(client, story, tag).values()) == {200}
+
+
+def test_an_imported_tag_name_finds_the_tag_it_is_once_cleaned(tmp_path):
+    """ "\u202ePorts" from a WordPress export is the tag "Ports", not a second tag that cannot be saved."""
+    ports = Tag.objects.create(name="Ports")
+    export = tmp_path / "export.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="https://wordpress.org/export/1.2/">'
+        "<channel><title>t</title><link>https://wp.example</link><item><title>Quay</title>"
+        "<link>https://wp.example/quay/</link><content:encoded>&lt;p&gt;Text.&lt;/p&gt;</content:encoded>"
+        "<wp:post_id>1</wp:post_id><wp:post_date_gmt>2026-01-01 08:00:00</wp:post_date_gmt>"
+        "<wp:post_name>quay</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        '<category domain="post_tag" nicename="ports-2">\u202ePorts</category></item></channel></rss>',
+        encoding="utf-8",
+    )
+    call_command("import_wordpress", str(export), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(Article.objects.get(slug="quay").tags.all()) == [ports]
