@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.views import TRUST_COOKIE
+from newsroom.text import clean_text
 from tests.comments.conftest import form_data
 from tests.comments.helpers import make_comment, trust_cookie
 from tests.comments.xss_payloads import PAYLOADS, as_name
@@ -259,6 +260,11 @@ def assert_nothing_ran(
     assert page.evaluate(DOM_PROBLEMS, reader_page) == [], where
 
 
+def stored(payload: str) -> str:
+    """A comment as saved: stripped, and cleaned of control characters (U+2028 is a line break)."""
+    return clean_text(payload, multiline=True).strip()
+
+
 def test_hostile_comments_run_no_script(page, open_page, live_server, comment_rules, third_party_requests):
     comment_rules.COMMENTS_HOLD_FIRST_TIME = False
     comment_rules.COMMENTS_HOLD_MAX_LINKS = 1_000
@@ -311,11 +317,11 @@ def test_hostile_comments_run_no_script(page, open_page, live_server, comment_ru
     expect(page.locator("#comments li.comment")).to_have_count(len(PAYLOADS))
     assert_nothing_ran(page, seen, "story page")
     for _, payload in PAYLOADS[::6]:
-        expect(page.locator(f"#c{comments[payload.strip()].pk} .comment-text")).to_be_visible()
+        expect(page.locator(f"#c{comments[stored(payload)].pk} .comment-text")).to_be_visible()
 
     # The reply and report pages of a few.
     for number, payload in PAYLOADS[::25]:
-        comment = comments[payload.strip()]
+        comment = comments[stored(payload)]
         for url in (f"/comments/{comment.pk}/reply/", f"/comments/{comment.pk}/report/"):
             page.goto(url)
             expect(page.locator(".comment-page blockquote.comment-text")).to_be_visible()
