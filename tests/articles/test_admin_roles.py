@@ -110,7 +110,8 @@ class TestReporter:
 
     def test_cannot_open_or_edit_others_stories(self, reporter_client, other_reporter):
         theirs = ArticleFactory(created_by=other_reporter, headline="Their story")
-        assert reporter_client.get(change_url(theirs)).status_code == 404  # as for a story that does not exist
+        # 404, as for a story that does not exist: the answer does not tell whether it does
+        assert reporter_client.get(change_url(theirs)).status_code == 404
         assert "Their story" not in reporter_client.get(CHANGELIST).content.decode()
         data = article_form_data(theirs, headline="Hijacked", _save="Save")
         reporter_client.post(change_url(theirs), data)

@@ -21,8 +21,6 @@ import pytest
 from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 from taggit.models import Tag
 
 from articles import feeds
@@ -36,7 +34,7 @@ from tests.comments.conftest import form_data
 from tests.comments.helpers import make_comment
 from tests.comments.test_xss import refused_fields
 from tests.factories import ArticleFactory
-from tests.subscriptions.conftest import signup_data
+from tests.subscriptions.conftest import run_queued_tasks, signup_data
 
 from .hostile_text import (
     PAYLOADS,
@@ -148,25 +146,6 @@ def open_door(settings):
     settings.NEWSLETTER_SIGNUP_RATE = (100_000, 3600)
     settings.NEWSLETTER_MAX_STORIES = ROUNDS
     return settings
-
-
-def run_queued_tasks() -> None:
-    """Run what the task queue holds (a sign-up), as `manage.py db_worker` runs each task."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    for queued in DBTaskResult.objects.ready():
-        queued.claim("test")
-        worker.run_task(queued)
-        queued.refresh_from_db()
-        assert queued.status == "SUCCESSFUL", queued.exception_class_path
 
 
 def test_what_readers_send_shows_as_text_on_pages_and_in_every_mail(
