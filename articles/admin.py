@@ -14,7 +14,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from . import services
-from .forms import ArticleAdminForm, ScheduleForm
+from .forms import ArticleAdminForm, ScheduleForm, TagForm
 from .models import Article, Author, Byline, Correction, Section, Source
 from .revisions import compare_view
 
@@ -74,6 +74,7 @@ class TagAdmin(StoryCountMixin, admin.ModelAdmin):
     items, not the stories' TaggedArticle rows."""
 
     story_relation = "articles_taggedarticle_items"
+    form = TagForm
     list_display = ["name", "slug", "stories"]
     ordering = ["name", "slug"]
     search_fields = ["name"]

@@ -92,6 +92,22 @@ class ArticleAdminForm(forms.ModelForm):
         article.tags.set([*tags, *self.cleaned_data.get("new_tags", [])])
 
 
+class TagForm(forms.ModelForm):
+    """The admin's tag form: a name with nothing visible is refused, as in the story form."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = clean_text(self.cleaned_data["name"], multiline=False).strip()
+        if not name:
+            raise forms.ValidationError(
+                "A tag needs a visible name, not only spaces, control or direction characters."
+            )
+        return name
+
+
 class ScheduleForm(forms.Form):
     """The intermediate page of the “Schedule” list action."""
 

@@ -145,3 +145,11 @@ def test_an_imported_tag_name_finds_the_tag_it_is_once_cleaned(tmp_path):
     )
     call_command("import_wordpress", str(export), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
     assert list(Article.objects.get(slug="quay").tags.all()) == [ports]
+
+
+def test_the_admin_tag_form_refuses_a_name_with_nothing_visible(editor_client):
+    for name in ["\u202e", " \u2066 ", "\u202a\u202c"]:
+        response = editor_client.post("/admin/taggit/tag/add/", {"name": name, "slug": "invisible"})
+        assert response.status_code == 200, repr(name)
+        assert "A tag needs a visible name" in response.content.decode(), repr(name)
+    assert not Tag.objects.exists()
