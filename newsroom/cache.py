@@ -2,8 +2,9 @@
 
 Every reader page, rate limit and the pages' generation number go through the
 cache. Django's RedisCache raises redis's ConnectionError when Redis is down,
-which would turn every page into a 500. Here a connection error or time-out
-counts as a miss (get returns the default, set/add/delete do nothing, incr acts
+which would turn every page into a 500 (and an out-of-memory error when Redis is
+full with nothing it may evict). Here a connection error, a time-out or a full
+Redis counts as a miss (get returns the default, set/add/delete do nothing, incr acts
 as for a missing key), and for BACKOFF_SECONDS afterwards this process does not
 even try, so a dead Redis costs one failed attempt per process per interval
 instead of one per call. When Redis answers again, the next attempt after the
@@ -71,7 +72,12 @@ class ResilientRedisCache(RedisCache):
         if self._errors is None:
             import redis
 
-            self._errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+            # Full (at maxmemory with nothing it may evict) is treated like away: it refuses writes.
+            self._errors = (
+                redis.exceptions.ConnectionError,
+                redis.exceptions.TimeoutError,
+                redis.exceptions.OutOfMemoryError,
+            )
         return self._errors
 
     def _call(self, method, *args, **kwargs):
@@ -82,7 +88,7 @@ class ResilientRedisCache(RedisCache):
             result = method(*args, **kwargs)
         except self._redis_errors() as error:
             if not down_until:
-                logger.warning("Redis is unreachable (%s); serving without the cache.", error)
+                logger.warning("Redis is unreachable or full (%s); serving without the cache.", error)
             _down_until[self._server_key] = time.monotonic() + BACKOFF_SECONDS
             raise Unavailable from error
         if down_until:

@@ -116,6 +116,35 @@ def test_a_dead_redis_is_an_empty_cache_and_a_returning_one_is_used_again(redis_
     assert cache.get("greeting") == "back"
 
 
+@pytest.mark.django_db
+def test_a_full_redis_is_a_cache_that_keeps_nothing_not_a_500(redis_port, settings):
+    """Redis at its maxmemory with nothing it may evict refuses writes (OOM): pages are still served."""
+    import redis
+
+    port, servers, start = redis_port
+    direct = redis.Redis(port=port)
+    direct.config_set("maxmemory-policy", "noeviction")
+    direct.config_set("maxmemory", "2mb")
+    try:
+        for n in range(10_000):
+            direct.set(f"filler:{n}", "x" * 1024)
+    except redis.exceptions.OutOfMemoryError:
+        pass
+    else:
+        pytest.fail("Redis never filled up")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    cache = caches["default"]
+    story = ArticleFactory(live=True, headline="Ferry timetable changes")
+    cache.set("greeting", "hello")  # refused by Redis; nothing raised here
+    response = Client(raise_request_exception=False).get(story.get_absolute_url())
+    assert response.status_code == 200 and "Ferry timetable changes" in response.content.decode()
+
+
 def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_port):
     """Django makes a redis.Redis per call; ours keeps one per connection pool, which reconnects."""
     from newsroom.cache import ResilientRedisCache
