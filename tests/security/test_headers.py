@@ -10,11 +10,9 @@ host (400), and reader pages served from Django's cache and from the WSGI fast p
 """
 
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 import reversion
@@ -23,7 +21,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.cache import cache
-from django.core.signals import request_started
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
@@ -35,7 +32,7 @@ from articles import caching
 from articles.models import Article
 from subscriptions import tokens
 from subscriptions.models import Delivery, Digest, Subscriber
-from tests.articles.test_caching import database_kept_open
+from tests.articles.test_caching import serve
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, UserFactory
 from tests.newsroom.test_security import READER_CSP
@@ -356,28 +353,8 @@ def test_a_page_from_djangos_page_cache_carries_the_headers(world, client, djang
 
 def through_wsgi(path: str):
     """The answer of the WSGI application, as a response, and whether Django handled the request."""
-    from newsroom.wsgi import application
-
-    environ = {"PATH_INFO": path, "wsgi.errors": sys.stderr}
-    setup_testing_defaults(environ)
-    seen, started = {}, []
-
-    def start_response(status, headers, exc_info=None):
-        seen.update(status=int(status.split()[0]), headers=headers)
-
-    def note(**kwargs):
-        started.append(True)
-
-    request_started.connect(note)
-    try:
-        with database_kept_open():
-            chunks = application(environ, start_response)
-            body = b"".join(chunks)
-            getattr(chunks, "close", lambda: None)()
-    finally:
-        request_started.disconnect(note)
-    response = HttpResponse(body, status=seen["status"], headers=seen["headers"])
-    return response, bool(started)
+    served = serve(path)
+    return HttpResponse(served.body, status=served.status, headers=served.headers), served.through_django
 
 
 def test_the_wsgi_fast_path_replays_every_security_header(world):
