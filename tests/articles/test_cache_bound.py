@@ -16,20 +16,11 @@ from django.test.signals import template_rendered
 
 from articles import caching
 from articles.page_keys import page_key
-from tests.articles.test_caching import serve
+from tests.articles.test_caching import empty_cache, serve  # noqa: F401 (an autouse fixture)
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    caching.forget_local()
-    yield
-    cache.clear()
-    caching.forget_local()
 
 
 @pytest.fixture
