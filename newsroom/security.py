@@ -1,6 +1,6 @@
 """Pieces of the site's hardening that are code rather than settings (docs/security.md).
 
-- `client_ip`: who is knocking, believing X-Forwarded-For only from a trusted proxy.
+- `client_ip`, `valid_ip`: who is knocking, believing X-Forwarded-For only from a trusted proxy.
 - `lockout_response`: the page an admin sign-in gets once django-axes has locked it out.
 - `allow_inline_styles`: the one view that shows an e-mail (inline styles) in the admin.
 """
@@ -18,9 +18,10 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.csp import csp_override
 
 
-def _address(value: str) -> str | None:
+def valid_ip(value: str | None) -> str | None:
+    """`value` as a normalised IP address, or None (a proxy or an export may send anything)."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
         return None
 
@@ -32,13 +33,13 @@ def client_ip(request) -> str | None:
     then the right-most address in X-Forwarded-For that is not a trusted proxy (the
     left-most entries are whatever the client chose to send, and prove nothing).
     """
-    remote = _address(request.META.get("REMOTE_ADDR", ""))
-    trusted = {_address(p) for p in settings.NEWSROOM_TRUSTED_PROXIES} - {None}
+    remote = valid_ip(request.META.get("REMOTE_ADDR", ""))
+    trusted = {valid_ip(p) for p in settings.NEWSROOM_TRUSTED_PROXIES} - {None}
     if remote is None or remote not in trusted:
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed(forwarded.split(",")):
-        address = _address(hop)
+        address = valid_ip(hop)
         if address is None:
             return remote  # a garbled header: fall back to the proxy, which we trust
         if address not in trusted:

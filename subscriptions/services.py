@@ -19,7 +19,6 @@ Rules worth knowing:
   finds an address unsubscribed is older than the reader's leaving.
 """
 
-import ipaddress
 import logging
 from collections.abc import Iterable
 
@@ -32,6 +31,7 @@ from taggit.models import Tag
 
 from articles.models import Section
 from newsroom.forms_on_cached_pages import seconds_to_wait
+from newsroom.security import valid_ip
 
 from . import tokens
 from .models import Delivery, Subscriber
@@ -48,14 +48,6 @@ def consent_text() -> str:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def valid_ip(value: str | None) -> str | None:
-    """An IP address fit for the consent record, or None (a proxy may send anything)."""
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
 
 
 # Signing up --------------------------------------------------------------------

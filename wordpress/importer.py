@@ -15,7 +15,6 @@ Nothing is sent: comments are stored directly, without the mail and rules of
 """
 
 import hashlib
-import ipaddress
 import json
 import posixpath
 import re
@@ -45,6 +44,7 @@ from articles.models import Article, Author, Byline, Section, unique_slug
 from articles.sanitize import sanitize_html
 from comments.models import Comment, HoldReason
 from comments.services import recount
+from newsroom.security import valid_ip
 from newsroom.text import clean_text
 
 from . import content, wxr
@@ -575,7 +575,7 @@ class Importer:
             "user_url": comment.url[:200] if re.match(r"^https?://[^\s]+$", comment.url, re.I) else "",
             "comment": content.comment_text(comment.content) or "(empty)",
             "submit_date": comment.date_gmt or timezone.now(),
-            "ip_address": _valid_ip(comment.ip),
+            "ip_address": valid_ip(comment.ip),
             **state,
         }
         print_ = fingerprint(fields)
@@ -709,13 +709,6 @@ def _valid_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 def _newsroom_address(url: str) -> bool:
