@@ -187,6 +187,17 @@ def fragment(name: str, compute, *, follows_content: bool = False):
     return value
 
 
+def cache_versions(request) -> dict:
+    """Context for `{% cache %}` fragments that follow the content (a context processor).
+
+    `{% cache cache_timeout "name" value… cache_generation %}`: the fragment is stale once
+    the newsroom's content changes, and never kept past the next scheduled story's time.
+    Both are functions, which templates call, so a page that caches nothing reads nothing.
+    """
+    current = functools.cache(generation)
+    return {"cache_generation": current, "cache_timeout": functools.cache(lambda: _timeout(current()))}
+
+
 # Whole pages -------------------------------------------------------------------------------
 
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
+                "articles.caching.cache_versions",  # cache_generation, cache_timeout for {% cache %}
                 "django.template.context_processors.csp",  # the admin's {% csp_nonce_attr %}
             ],
         },
@@ -156,6 +157,12 @@ else:
 _OFF = ("0", "false", "no", "off")
 NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1").lower() not in _OFF
 NEWSROOM_FRAGMENT_CACHE = os.environ.get("NEWSROOM_FRAGMENT_CACHE", "1").lower() not in _OFF
+# {% cache %} keeps fragments in this alias: the default cache, or nothing when fragments are off.
+CACHES["template_fragments"] = (
+    CACHES["default"]
+    if NEWSROOM_FRAGMENT_CACHE
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 # How long a process trusts the version numbers it last read before re-reading them from
 # the cache when it serves a cached page: another process's change shows this much later.
 NEWSROOM_VERSION_RECHECK_SECONDS = float(os.environ.get("NEWSROOM_VERSION_RECHECK_SECONDS", "1"))

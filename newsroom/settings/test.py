@@ -16,6 +16,7 @@ AUTHENTICATION_BACKENDS = [
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["template_fragments"] = CACHES["default"]  # {% cache %} fragments, in the same memory
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the newsletter tests start real worker processes that share it.
