@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "wordpress",
+    "demo",  # `manage.py load_demo`, the demo newsroom `make run` shows; no models
 ]
 
 SITE_ID = 1

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from reversion.models import Version
 from taggit.models import Tag
 
-from articles import demo_content
 from articles.models import Article, Author, Byline, Correction, Section, Source, TaggedArticle
+from demo import content as demo_content
 
 STATES = Counter(story["state"] for story in demo_content.STORIES)
 ACCOUNTS = {"editor": "Editor", "reporter": "Reporter", "moderator": "Moderator"}

@@ -1,6 +1,6 @@
 """Demo content for ``manage.py load_demo``: a small South-East Asian trade-news site.
 
-Pure data, read by ``articles/management/commands/load_demo.py``. Every publication,
+Pure data, read by ``demo/management/commands/load_demo.py``. Every publication,
 company, person and event here is invented for this project, and every link points at a
 reserved ``.example`` domain.
 

@@ -1,7 +1,8 @@
 """Fill the database with the demo newsroom that ``make run`` shows.
 
-Loads the sources, sections, authors and 40 stories of ``articles/demo_content.py``,
-the demo accounts (editor, reporter, moderator and a superuser) and the site's domain.
+Loads the sources, sections, authors and 40 stories of ``demo/content.py``, the
+conversations and starter blocklist of ``demo/comments.py``, the demo accounts (editor,
+reporter, moderator and a superuser) and the site's domain.
 
 Running it again changes nothing: rows are found by slug or username, and a story that
 already exists is left exactly as it is (its status and publication time included), so an
@@ -25,11 +26,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo_content
 from articles.models import Article, Author, Byline, Correction, Section, Source
-from comments import demo_comments
 from comments.models import BlockedTerm, Comment, Report
 from comments.services import recount
+from demo import comments as demo_comments
+from demo import content as demo_content
 
 Status = Article.Status
 
