@@ -1,16 +1,17 @@
-"""The newsroom's roles as groups: Reporter, Editor and Moderator.
+"""The newsroom's roles as groups, with what articles grants them (articles/roles.py).
 
 Permissions are created here rather than left to post_migrate, so a fresh
-database has working roles as soon as migrations finish.
+database has working roles as soon as migrations finish. Comments, subscriptions
+and wordpress grant theirs in their own 0002 migrations.
 """
 
 from django.db import migrations
 
-from articles.roles import create_roles as _create_roles
-
 
 def create_roles(apps, schema_editor):
-    _create_roles(apps)
+    from articles.roles import grant_roles
+
+    grant_roles(apps)
 
 
 def remove_roles(apps, schema_editor):

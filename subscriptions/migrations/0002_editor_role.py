@@ -2,9 +2,10 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import create_roles
+    """What subscriptions grants the roles (subscriptions/roles.py)."""
+    from subscriptions.roles import grant_roles
 
-    create_roles(apps)
+    grant_roles(apps)
 
 
 class Migration(migrations.Migration):

@@ -2,9 +2,10 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import create_roles
+    """What wordpress grants the roles (wordpress/roles.py)."""
+    from wordpress.roles import grant_roles
 
-    create_roles(apps)
+    grant_roles(apps)
 
 
 class Migration(migrations.Migration):
