@@ -61,9 +61,11 @@ drill-smtp: install
 
 drills: drill-load drill-postgres drill-smtp drill-redis
 
+# ruff, and the direction of imports between the apps ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -75,4 +77,4 @@ lock: install
 	$(BIN)/pip-compile -q --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .import_linter_cache
