@@ -1,4 +1,4 @@
-"""Check JSON-LD against the schema.org vocabulary in ../shared/schemaorg (offline).
+"""Check JSON-LD against the schema.org vocabulary in ../shared/schemaorg (offline; see tests/shared.py).
 
 Every @type must be a schema.org class, and every property must exist and be
 allowed on that type (its domainIncludes covers the type or one of its
@@ -7,11 +7,10 @@ superclasses). Values are checked recursively.
 
 import json
 from functools import cache
-from pathlib import Path
 
-VOCABULARY = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "schemaorg" / "schemaorg-current-https.jsonld"
-)
+from tests.shared import shared_file
+
+VOCABULARY = "schemaorg/schemaorg-current-https.jsonld"
 
 
 def _ids(value) -> list[str]:
@@ -23,7 +22,8 @@ def _ids(value) -> list[str]:
 
 @cache
 def vocabulary() -> tuple[dict, dict]:
-    graph = json.loads(VOCABULARY.read_text())["@graph"]
+    path = shared_file(VOCABULARY, "The schema.org vocabulary (release 29.4, JSON-LD)")
+    graph = json.loads(path.read_text())["@graph"]
     classes, properties = {}, {}
     for node in graph:
         name = node["@id"].removeprefix("schema:")
