@@ -1,4 +1,4 @@
-"""The path converters the site's URLs share, registered once when the root URLconf imports this.
+"""The path converters the apps' URLconfs share, registered when the first of them imports this.
 
 - `row_id`: a database id, at most 18 digits, so a longer number is a 404 and not an
   integer overflow in the database.
