@@ -59,8 +59,9 @@ def _bump(key: str) -> None:
 def _current(key: str) -> int:
     value = cache.get(key)
     if value is None:
-        cache.add(key, _fresh_number(), None)
-        value = cache.get(key, 0)
+        value = _fresh_number()
+        if cache.add(key, value, None) is False:  # another process was first (None: the cache is away)
+            value = cache.get(key, value)
     return value
 
 
