@@ -10,7 +10,8 @@ PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 as they run on this
 machine. The database is `newsroom_bench` (BENCH_DATABASE_URL to change it).
 
 The rows: the story page with 50 threaded comments (a) with the page and fragment
-caches off, (b) from the app's cache, (c) through deploy/nginx.conf, (d) the same
+caches off, on the ORM and templates, (b) from Django's cache, through Django's own
+handler and middleware, (c) through deploy/nginx.conf and its micro-cache, (d) the same
 HTML as a static file from the same nginx, the ceiling of the machine; then the
 home page, a tag page, a search and the RSS feed, uncached and cached. wrk gives
 requests per second and latency; SQL queries and CPU time per page are measured
@@ -54,8 +55,9 @@ CPU_RUNS = 50
 SEARCHES = 200
 
 TARGETS = (
-    "Targets (2 cores, wrk on the same machine): (a) ≥ 180 req/s, ≤ 8 SQL queries and ≤ 10 ms CPU a page; "
-    "(b) ≥ 5,000 req/s with p99 < 15 ms; (c) ≥ half of (d); search p95 < 50 ms."
+    "Targets (issue 14; 2 cores, wrk on the same machine): (a) caches off ≥ 120 req/s and ≤ 8 SQL queries; "
+    "(b) from Django's cache through its handler and middleware ≥ 3,000 req/s with p99 < 20 ms; "
+    "(c) through nginx ≥ 0.9 of (d); search over 10,000 stories p95 < 50 ms."
 )
 
 
@@ -314,7 +316,7 @@ def bench(args) -> int:
         uncached = {name: case(f"{name}, uncached", app.app_url + url, uncached_figures[name])
                     for name, url in others.items()}  # fmt: skip
     with stack(nginx=True) as app:
-        rows.append(case("(b) story, app's cache", app.app_url + story, cached_figures["story"]))
+        rows.append(case("(b) story, Django's cache", app.app_url + story, cached_figures["story"]))
         rows.append(case("(c) story, through nginx", app.nginx_url + story))
         static = app.static_root / "bench" / "story.html"
         static.parent.mkdir(exist_ok=True)
@@ -377,12 +379,11 @@ def render(rows, search: dict, info: dict, use_redis: bool, seconds: int, took: 
         )
     a, b, c = by_name["(a)"], by_name["(b)"], by_name["(c)"]
     checks = [
-        ("(a) ≥ 180 req/s", a.load.rps >= 180, f"{a.load.rps:,.0f}"),
+        ("(a) ≥ 120 req/s", a.load.rps >= 120, f"{a.load.rps:,.0f}"),
         ("(a) ≤ 8 SQL queries", a.queries is not None and a.queries <= 8, str(a.queries)),
-        ("(a) ≤ 10 ms CPU a page", a.cpu_ms is not None and a.cpu_ms <= 10, f"{a.cpu_ms:.1f} ms"),
-        ("(b) ≥ 5,000 req/s", b.load.rps >= 5000, f"{b.load.rps:,.0f}"),
-        ("(b) p99 < 15 ms", b.load.p99_ms < 15, f"{b.load.p99_ms:.1f} ms"),
-        ("(c) ≥ half of (d)", c.load.rps >= ceiling / 2, f"{c.load.rps / ceiling:.2f} of (d)"),
+        ("(b) ≥ 3,000 req/s", b.load.rps >= 3000, f"{b.load.rps:,.0f}"),
+        ("(b) p99 < 20 ms", b.load.p99_ms < 20, f"{b.load.p99_ms:.1f} ms"),
+        ("(c) ≥ 0.9 of (d)", c.load.rps >= 0.9 * ceiling, f"{c.load.rps / ceiling:.2f} of (d)"),
         ("search p95 < 50 ms", search["p95_ms"] < 50, f"{search['p95_ms']:.1f} ms"),
     ]
     lines += [

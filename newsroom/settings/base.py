@@ -53,8 +53,8 @@ def redis_cache(url: str) -> dict:
         "LOCATION": url,
         "OPTIONS": {
             "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 0.1,  # seconds: a Redis nearby answers in well under 1 ms
-            "SOCKET_TIMEOUT": 0.1,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,  # seconds: a Redis nearby answers in well under 1 ms
+            "SOCKET_TIMEOUT": 0.25,
         },
     }
 
