@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.stack import Stack, base_env, prepare, redis_client_installed  # noqa: E402
+from bench.stack import Stack, base_env, prepare  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -273,15 +273,8 @@ def run_case(name: str, url: str, seconds: int, single_seconds: int, figures: di
 def bench(args) -> int:
     ensure_tools()
     check_service("PostgreSQL", "127.0.0.1", 5432)
-    use_redis = redis_client_installed()
-    redis_url = REDIS_URL if use_redis else None
-    if use_redis:
-        check_service("Redis", "127.0.0.1", 6379)
-    else:
-        print(
-            "[bench] WARNING: the redis package is not installed; the cache is local memory per worker",
-            flush=True,
-        )
+    redis_url = REDIS_URL
+    check_service("Redis", "127.0.0.1", 6379)
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     seed_command = [sys.executable, "-m", "bench.seed", "--database-url", DATABASE_URL]
@@ -329,7 +322,7 @@ def bench(args) -> int:
             rows.append(case(f"{name}, cached", app.app_url + url, cached_figures[name]))
     search = uncached_figures["_search"]
     took = time.monotonic() - started
-    table = render(rows, search, info, use_redis, seconds, took, load_before)
+    table = render(rows, search, info, seconds, took, load_before)
     print()
     print(table)
     RESULTS.parent.mkdir(exist_ok=True)
@@ -345,19 +338,18 @@ def seed_info() -> dict:
         return conn.execute("SELECT info FROM bench_seed").fetchone()[0]
 
 
-def render(rows, search: dict, info: dict, use_redis: bool, seconds: int, took: float, load: float) -> str:
+def render(rows, search: dict, info: dict, seconds: int, took: float, load: float) -> str:
     ceiling = next(row.load.rps for row in rows if row.name.startswith("(d)"))
     by_name = {row.name[:3]: row for row in rows}
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = versions()
-    cache = "Redis (127.0.0.1:6379)" if use_redis else "local memory per worker (no redis package)"
     lines = [
         f"# `make bench`, {when}",
         "",
         f"{facts['machine']}; Python {facts['python']}, Django {facts['django']}, "
         f"PostgreSQL {facts['postgresql']},",
         f"nginx {facts['nginx']}, {facts['wrk']}. App server: granian {facts['granian']} (WSGI), "
-        f"{WORKERS} workers × {THREADS} threads; cache: {cache}.",
+        f"{WORKERS} workers × {THREADS} threads; cache: django-redis ({REDIS_URL}).",
         f"wrk on the same machine: `wrk -t2 -c32 -d{seconds}s` (req/s, p50, p99) and `-t1 -c1` (p50 @1), "
         "no compression asked for. SQL and CPU: Django's test client in one process, median of 50.",
         "Seed: 10,000 stories, 500 tags, 200,000 comments, 100,000 subscribers; "

@@ -135,8 +135,8 @@ def test_a_hung_redis_costs_its_time_outs_not_a_500(redis):
     finally:
         servers[0].send_signal(signal.SIGCONT)
     assert status == 200 and "Ferry timetable changes" in html and queries > 0
-    # Each cache call waits out its 0.1 s time-out (settings' redis_cache): a page makes a few dozen.
-    assert took < 5, f"a story page took {took:.1f} s while Redis hung"
+    # Each cache call waits out its 0.25 s time-out (settings' redis_cache); a page makes a few dozen.
+    assert took < 12, f"a story page took {took:.1f} s while Redis hung"
     assert read_story(story)[0] == 200
 
 
