@@ -45,12 +45,6 @@ STOP_GRACE = 10
 _prepared: set[tuple[str, str]] = set()
 
 
-def redis_client_installed() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("redis") is not None
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -185,8 +179,6 @@ class Stack:
     ):
         if server not in SERVERS:
             raise ValueError(f"server must be one of {', '.join(SERVERS)}")
-        if redis_url and not redis_client_installed():
-            raise RuntimeError("redis_url is set but the redis package (for Django's RedisCache) is missing")
         self.database_url = database_url
         self.redis_url = redis_url
         self.server = server

@@ -1,14 +1,15 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
-from articles import caching
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _forget_local_caches():
-    """What a process keeps beside the shared cache (versions, lookups, pages) starts empty in each test."""
-    caching.forget_local()
+def _empty_caches():
+    """Each test starts with empty caches: no page, fragment or rate count left by another."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

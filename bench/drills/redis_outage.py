@@ -9,12 +9,9 @@ process is SIGKILLed; `--down-for` seconds later a new one starts on the same po
 Every second it records what readers got, the cache hits Redis counted, and the time a
 probe reader waited for a story page. Passes when no answer was a 5xx and Redis counts
 cache hits again after it returned, without the app being restarted.
-
-Needs the `redis` Python package (Django's RedisCache uses it).
 """
 
 import argparse
-import importlib.util
 import socket
 import statistics
 import sys
@@ -112,9 +109,6 @@ def main(argv=None) -> int:
     parser.add_argument("--down-for", type=float, default=15)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args(argv)
-    if importlib.util.find_spec("redis") is None:
-        print("The redis drill needs the redis package (Django's RedisCache client): pip install redis")
-        return 2
 
     log("seeding the drill newsroom")
     site = seed(args.database_url)

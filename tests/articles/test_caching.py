@@ -1,18 +1,20 @@
-"""What reader pages cost, and what the caches keep: per story, per content change, in front of Django."""
+"""What reader pages cost, and what Django's cache keeps of them: per story, content change and reader."""
 
 import io
 import re
 import sys
 from contextlib import contextmanager
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
-from django.core.cache import cache
+import time_machine
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles import caching
 from articles.models import Article
 from comments import services
 from comments.models import Comment
@@ -21,14 +23,13 @@ from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, Se
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    caching.forget_local()
-    yield
-    cache.clear()
-    caching.forget_local()
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
 
 
 @pytest.fixture
@@ -69,6 +70,14 @@ def comments_on(html: str) -> int:
     return len(re.findall(r'<li class="comment depth-', html))
 
 
+@contextmanager
+def made_fresh(expected: bool = True):
+    """Assert that the requests inside did (or did not) read the database, i.e. made the page."""
+    with CaptureQueriesContext(connection) as queries:
+        yield
+    assert bool(queries.captured_queries) == expected, "\n".join(q["sql"][:120] for q in queries)
+
+
 class TestStoryPageCost:
     def test_uncached_story_page_with_50_threaded_comments_costs_at_most_8_queries(
         self, client, debated, caches_off
@@ -96,12 +105,96 @@ class TestStoryPageCost:
         assert "A newcomer writes." in html and comments_on(html) == 51
         assert len(queries) == kept + 1  # the thread, and nothing else, was read again
 
-    def test_a_cached_story_page_costs_no_query(self, client, debated, django_assert_num_queries):
+
+class TestHits:
+    def test_a_second_visit_is_the_same_page_and_headers_without_a_query(
+        self, client, debated, settings, django_assert_num_queries
+    ):
+        settings.SECURE_HSTS_SECONDS = 3600
         url = debated.get_absolute_url()
-        first = client.get(url)
+        fresh = client.get(url, secure=True)
         with django_assert_num_queries(0):
-            second = client.get(url)
-        assert second.content == first.content and second["ETag"] == first["ETag"]
+            hit = client.get(url, secure=True)
+        assert hit.status_code == 200 and hit.content == fresh.content
+        for name in (*SECURITY_HEADERS, "Strict-Transport-Security", "ETag", "Last-Modified", "Content-Type"):
+            assert hit.headers.get(name) == fresh[name], name
+        assert hit["Cache-Control"] == fresh["Cache-Control"] == "public, max-age=60"
+        assert "Cookie" in hit["Vary"]
+        assert int(hit["Content-Length"]) == len(hit.content)
+
+    def test_a_known_etag_is_answered_304_with_the_security_headers(self, client, debated):
+        url = debated.get_absolute_url()
+        etag = client.get(url)["ETag"]
+        with made_fresh(False):
+            revalidated = client.get(url, headers={"if-none-match": etag})
+            head = client.head(url)
+        assert revalidated.status_code == 304 and revalidated.content == b""
+        for name in SECURITY_HEADERS:
+            assert revalidated[name], name
+        assert head.status_code == 200 and head["ETag"] == etag
+        assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+    def test_other_cookies_change_nothing_but_a_waiting_notice_shows_a_fresh_page(self, client, debated):
+        url = debated.get_absolute_url()
+        client.get(url)
+        client.cookies["theme"] = "dark"
+        with made_fresh(False):
+            assert client.get(url).status_code == 200
+        client.cookies["messages"] = "a notice for this reader"
+        with made_fresh():
+            notice = client.get(url)
+        assert "private" in notice["Cache-Control"]
+        del client.cookies["messages"]
+        with made_fresh(False):
+            client.get(url)  # the notice's page was not stored in place of the readers' one
+
+
+class TestStaff:
+    def test_staff_get_a_fresh_private_page_and_leave_nothing_behind(self, client, debated):
+        url = debated.get_absolute_url()
+        client.force_login(UserFactory(username="desk", role="Editor"))
+        for _ in range(2):
+            with made_fresh():
+                staff = client.get(url)
+            assert "private" in staff["Cache-Control"] and "no-cache" in staff["Cache-Control"]
+            assert "Commenting as" in staff.content.decode()
+        client.logout()
+        with made_fresh():  # the staff pages were not stored
+            anonymous = client.get(url)
+        assert "Commenting as" not in anonymous.content.decode()
+
+    def test_a_cached_page_is_not_what_staff_get(self, client, debated):
+        url = debated.get_absolute_url()
+        client.get(url)
+        client.force_login(UserFactory(username="desk", role="Editor"))
+        with made_fresh():
+            staff = client.get(url)
+        assert "Commenting as" in staff.content.decode() and "private" in staff["Cache-Control"]
+
+
+class TestWhatIsNotKept:
+    def test_not_found_and_redirects_are_made_each_time(self, client, debated):
+        moved = debated.get_absolute_url().replace("/harbour/", "/weather/")
+        for url, status in (("/section/no-such-section/", 404), (moved, 301)):
+            for _ in range(2):
+                with made_fresh():
+                    assert client.get(url).status_code == status, url
+
+    @override_settings(ROOT_URLCONF="tests.security.headers_urls")
+    def test_errors_and_pages_that_set_a_cookie_are_made_each_time(self, client):
+        for url in ("/cached-error/", "/cached-with-cookie/"):
+            first, second = client.get(url), client.get(url)
+            assert first.content != second.content, url
+
+    @override_settings(ROOT_URLCONF="tests.security.headers_urls")
+    def test_a_page_that_used_the_csp_nonce_is_made_each_time(self, client):
+        nonces = set()
+        for _ in range(2):
+            response = client.get("/inline-script/")
+            nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+            assert f'nonce="{nonce}"' in response.content.decode()
+            nonces.add(nonce)
+        assert len(nonces) == 2
 
 
 class TestInvalidation:
@@ -111,10 +204,9 @@ class TestInvalidation:
         client.get(story_url), client.get(other_url), client.get("/")
         make_comment(debated, comment="Posted after the page was cached.")
         assert "Posted after the page was cached." in client.get(story_url).content.decode()
-        with CaptureQueriesContext(connection) as queries:
+        with made_fresh(False):  # neither the other story nor the list was flushed
             client.get(other_url)
             client.get("/")
-        assert len(queries) == 0  # neither the other story nor the list was flushed
 
     def test_every_comment_page_of_the_story_is_renewed(self, client, debated, settings):
         settings.COMMENTS_PER_PAGE = 10
@@ -133,147 +225,70 @@ class TestInvalidation:
         services.moderate([held], services.APPROVE, UserFactory(role="Moderator"))
         assert "Held until a moderator" in client.get(url).content.decode()
 
-    def test_content_changes_still_renew_every_page(self, client, debated):
+    def test_a_saved_section_renews_every_page(self, client, debated):
         url = debated.get_absolute_url()
-        client.get(url)
+        client.get(url), client.get("/")
         debated.section.name = "Harbour and Coast"
         debated.section.save()
         assert "Harbour and Coast" in client.get(url).content.decode()
         assert "Harbour and Coast" in client.get("/").content.decode()
 
+    def test_a_saved_story_and_a_renamed_tag_renew_the_pages(self, client, debated):
+        tag_url = "/tag/dredging/"
+        client.get("/"), client.get(tag_url)
+        debated.headline = "The dredging plan is put to a vote"
+        debated.save()
+        assert "The dredging plan is put to a vote" in client.get("/").content.decode()
+        tag = debated.tags.get(slug="dredging")
+        tag.name = "Dredging works"
+        tag.save()
+        assert "Dredging works" in client.get(tag_url).content.decode()
 
-# In front of Django ------------------------------------------------------------------------
-
-
-@contextmanager
-def database_kept_open():
-    """As Django's test client does: a request must not close the test's connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-class Served:
-    def __init__(self, status: str, headers: list, body: bytes, through_django: bool):
-        self.status, self.body, self.through_django = int(status.split()[0]), body, through_django
-        self.headers = {name.lower(): value for name, value in headers}
-
-
-def serve(path: str, *, method="GET", host="testserver", cookies: str = "", **headers) -> Served:
-    from newsroom.wsgi import application
-
-    path, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1",
-    }  # fmt: skip
-    if cookies:
-        environ["HTTP_COOKIE"] = cookies
-    environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
-    started = []
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen.update(status=status, headers=response_headers)
-
-    def note(**kwargs):
-        started.append(True)
-
-    request_started.connect(note)
-    try:
-        with database_kept_open():
-            chunks = application(environ, start_response)
-            body = b"".join(chunks)
-            if hasattr(chunks, "close"):
-                chunks.close()
-    finally:
-        request_started.disconnect(note)
-    return Served(seen["status"], seen["headers"], body, through_django=bool(started))
+    def test_a_scheduled_story_appears_at_its_time_on_cached_pages(self, client, debated):
+        at = timezone.now() + timedelta(minutes=2)
+        ArticleFactory(status=Article.Status.PUBLISHED, published_at=at, headline="Night ferry returns")
+        assert "Night ferry returns" not in client.get("/").content.decode()
+        with time_machine.travel(at - timedelta(minutes=1)), made_fresh(False):
+            assert "Night ferry returns" not in client.get("/").content.decode()  # still the kept page
+        with time_machine.travel(at + timedelta(seconds=2)):
+            assert "Night ferry returns" in client.get("/").content.decode()
 
 
-SECURITY_HEADERS = (
-    "content-security-policy",
-    "x-frame-options",
-    "x-content-type-options",
-    "referrer-policy",
-    "cross-origin-opener-policy",
-)
+class TestFeeds:
+    """Feeds are cached for anonymous readers like pages, and renewed by the same numbers."""
 
+    @pytest.mark.parametrize(
+        "path", ["/feed/", "/feed/atom/", "/section/harbour/feed/", "/tag/dredging/feed/"]
+    )
+    def test_a_second_fetch_costs_no_query_and_is_the_same_feed(self, client, debated, path):
+        first = client.get(path)
+        assert first.status_code == 200 and "The dredging plan divides the town" in first.content.decode()
+        with made_fresh(False):
+            second = client.get(path)
+        assert second.content == first.content and second["ETag"] == first["ETag"]
+        assert second["Content-Type"] == first["Content-Type"]
+        assert "public" in second["Cache-Control"]
 
-class TestFastPath:
-    def test_a_hit_is_the_same_page_with_the_same_headers_without_django(self, debated):
-        url = debated.get_absolute_url()
-        fresh = serve(url)
-        assert fresh.status == 200 and fresh.through_django
-        hit = serve(url)
-        assert hit.status == 200 and not hit.through_django
-        assert hit.body == fresh.body
-        for name in (*SECURITY_HEADERS, "etag", "cache-control", "vary", "content-type", "last-modified"):
-            assert hit.headers.get(name) == fresh.headers[name], name
-        assert int(hit.headers["content-length"]) == len(hit.body)
+    def test_a_new_story_appears_in_the_feed_at_once(self, client, debated):
+        client.get("/feed/")
+        ArticleFactory(live=True, headline="Night ferry returns for the summer")
+        assert "Night ferry returns for the summer" in client.get("/feed/").content.decode()
 
-    def test_the_fast_path_answers_revalidation_with_304_and_head_without_body(self, debated):
-        url = debated.get_absolute_url()
-        fresh = serve(url)
-        serve(url)
-        revalidated = serve(url, if_none_match=fresh.headers["etag"])
-        assert revalidated.status == 304 and revalidated.body == b"" and not revalidated.through_django
-        assert revalidated.headers["x-frame-options"] and revalidated.headers["content-security-policy"]
-        head = serve(url, method="HEAD")
-        assert head.status == 200 and head.body == b"" and not head.through_django
+    def test_the_feed_keeps_its_newest_story_time_as_last_modified(self, client, debated):
+        newest = max(Article.objects.published().values_list("updated_at", flat=True))
+        for _ in range(2):  # made, then from the cache
+            modified = parsedate_to_datetime(client.get("/feed/")["Last-Modified"])
+            assert abs((modified - newest).total_seconds()) < 1
 
-    def test_signed_in_readers_and_pending_notices_bypass_it(self, client, debated):
-        url = debated.get_absolute_url()
-        serve(url), serve(url)
-        staff = UserFactory(username="desk", role="Editor")
-        client.force_login(staff)
-        session = client.cookies["sessionid"].value
-        signed_in = serve(url, cookies=f"sessionid={session}")
-        assert signed_in.through_django and "private" in signed_in.headers["cache-control"]
-        assert "Commenting as" in signed_in.body.decode()
-        with_notice = serve(url, cookies="messages=something-signed")
-        assert with_notice.through_django
-        assert not serve(url, cookies="theme=dark").through_django  # other cookies change nothing
+    def test_signed_in_staff_get_a_fresh_private_feed(self, client, debated):
+        client.get("/feed/")
+        client.force_login(UserFactory(role="Editor"))
+        with made_fresh():
+            response = client.get("/feed/")
+        assert "private" in response["Cache-Control"]
 
-    def test_a_new_comment_is_seen_at_once_through_the_fast_path(self, debated):
-        url = debated.get_absolute_url()
-        serve(url), serve(url)
-        make_comment(debated, comment="Fresh from the quay.")
-        after = serve(url)
-        assert after.through_django and "Fresh from the quay." in after.body.decode()
-        assert not serve(url).through_django
-
-    def test_another_process_change_shows_within_the_recheck_time(self, debated, settings):
-        """Hits trust the version numbers they read for NEWSROOM_VERSION_RECHECK_SECONDS."""
-        url = debated.get_absolute_url()
-        settings.NEWSROOM_VERSION_RECHECK_SECONDS = 60
-        serve(url), serve(url)
-        cache.incr(caching.story_key(debated.pk))  # as another worker's comment would
-        assert not serve(url).through_django  # this process has not looked again yet
-        settings.NEWSROOM_VERSION_RECHECK_SECONDS = 0
-        assert serve(url).through_django
-
-    def test_only_allowed_hosts_and_safe_methods_are_answered(self, debated):
-        url = debated.get_absolute_url()
-        serve(url), serve(url)
-        assert serve(url, host="evil.example").status == 400
-        assert serve(url, method="POST").through_django
-
-    def test_it_keys_pages_as_django_does(self, debated, client):
-        """Query strings and encoded paths find the page Django stored (articles/page_keys.py)."""
-        url = f"{debated.get_absolute_url()}?comments=1&x=%C3%A9"
-        client.get(url)  # stored by Django (the test client has no fast path, so no final headers)
-        first = serve(url)  # Django again: this time the headers after the middleware are kept
-        assert first.status == 200
-        assert not serve(url).through_django
-        same = serve(f"{debated.get_absolute_url()}?comments=1")  # x= is read by no page
-        assert not same.through_django and same.body == first.body
-        assert serve(debated.get_absolute_url()).through_django  # another address: no comments=
+    def test_an_unknown_section_feed_is_404(self, client, debated):
+        assert client.get("/section/no-such-section/feed/").status_code == 404
 
 
 class TestRelatedStories:
@@ -301,45 +316,60 @@ class TestRelatedStories:
         assert html.index("Three tags in common") < html.index(two.headline)
 
 
-class TestFeeds:
-    """Feeds are cached for anonymous readers like pages, and renewed by the same numbers."""
+# Through the WSGI application, as granian calls it ------------------------------------------
 
-    @pytest.mark.parametrize(
-        "path", ["/feed/", "/feed/atom/", "/section/harbour/feed/", "/tag/dredging/feed/"]
-    )
-    def test_a_second_fetch_costs_no_query_and_is_the_same_feed(self, client, debated, path):
-        first = client.get(path)
-        assert first.status_code == 200 and "The dredging plan divides the town" in first.content.decode()
-        with CaptureQueriesContext(connection) as queries:
-            second = client.get(path)
-        assert len(queries) == 0
-        assert second.content == first.content and second["ETag"] == first["ETag"]
-        assert second["Content-Type"] == first["Content-Type"]
-        assert "public" in second["Cache-Control"]
 
-    def test_a_new_story_appears_in_the_feed_at_once(self, client, debated):
-        client.get("/feed/")
-        ArticleFactory(live=True, headline="Night ferry returns for the summer")
-        assert "Night ferry returns for the summer" in client.get("/feed/").content.decode()
+@contextmanager
+def database_kept_open():
+    """As Django's test client does: a request must not close the test's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
-    def test_a_changed_headline_is_in_the_feed_at_once(self, client, debated):
-        client.get("/feed/atom/")
-        debated.headline = "The dredging plan is put to a vote"
-        debated.save()
-        assert "The dredging plan is put to a vote" in client.get("/feed/atom/").content.decode()
 
-    def test_the_feed_keeps_its_newest_story_time_as_last_modified(self, client, debated):
-        newest = max(Article.objects.published().values_list("updated_at", flat=True))
-        for _ in range(2):  # made, then from the cache
-            modified = parsedate_to_datetime(client.get("/feed/")["Last-Modified"])
-            assert abs((modified - newest).total_seconds()) < 1
+class Served:
+    def __init__(self, status: str, headers: list, body: bytes):
+        self.status_code, self.content = int(status.split()[0]), body
+        self.headers = {name.lower(): value for name, value in headers}
 
-    def test_signed_in_staff_get_a_fresh_private_feed(self, client, debated):
-        client.get("/feed/")
-        client.force_login(UserFactory(role="Editor"))
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get("/feed/")
-        assert len(queries) > 0 and "private" in response["Cache-Control"]
+    def __getitem__(self, name: str) -> str:
+        return self.headers[name.lower()]
 
-    def test_an_unknown_section_feed_is_404(self, client, debated):
-        assert client.get("/section/no-such-section/feed/").status_code == 404
+
+def serve(path: str, *, method="GET", **headers) -> Served:
+    """One request to newsroom.wsgi.application, with `headers` as HTTP_* keys (if_none_match=…)."""
+    from newsroom.wsgi import application
+
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }  # fmt: skip
+    environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen.update(status=status, headers=response_headers)
+
+    with database_kept_open():
+        chunks = application(environ, start_response)
+        body = b"".join(chunks)
+        chunks.close()
+    return Served(seen["status"], seen["headers"], body)
+
+
+def test_through_the_wsgi_application_a_hit_is_the_page_without_a_query(debated):
+    url = f"{debated.get_absolute_url()}?utm_source=mail"
+    fresh = serve(url)
+    with made_fresh(False):
+        hit = serve(debated.get_absolute_url())
+        revalidated = serve(url, if_none_match=fresh["ETag"])
+    assert fresh.status_code == hit.status_code == 200 and hit.content == fresh.content
+    assert "The dredging plan divides the town" in hit.content.decode()
+    assert revalidated.status_code == 304

@@ -1,4 +1,6 @@
-"""The site's URLconf plus views that fail or use a nonce, for tests/security/test_headers.py only."""
+"""The site's URLconf plus views that fail, set a cookie or use a nonce: for tests only."""
+
+import itertools
 
 from django.db import OperationalError
 from django.http import HttpResponse
@@ -25,7 +27,24 @@ def inline_script(request):
     return HttpResponse(f'<!doctype html><script nonce="{get_nonce(request)}">document.title = "x";</script>')
 
 
+_made = itertools.count()
+
+
+@cache_for_readers
+def cached_error(request):
+    return HttpResponse(f"Something failed (answer {next(_made)}).", status=500)
+
+
+@cache_for_readers
+def cached_with_cookie(request):
+    response = HttpResponse(f"A page that remembers you (answer {next(_made)}).")
+    response.set_cookie("seen", "1")
+    return response
+
+
 urlpatterns = [
+    path("cached-error/", cached_error),
+    path("cached-with-cookie/", cached_with_cookie),
     path("broken/", broken),
     path("database-gone/", database_gone),
     path("inline-script/", inline_script),
