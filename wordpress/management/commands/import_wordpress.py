@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wordpress.importer import Importer, ImportFailed
+from wordpress.importing import Importer, ImportFailed
 from wordpress.wxr import WXRError
 
 
