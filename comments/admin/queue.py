@@ -22,7 +22,7 @@ from django_comments.models import Comment as BaseComment
 from articles.models import Article
 
 from .. import services
-from ..models import HELD, VISIBLE, Comment, HoldReason, Report, Status, waiting
+from ..models import Comment, HoldReason, Report, Status, waiting
 from .display import comment_link, excerpt, stories_of
 from .records import DecisionInline, ReportInline
 
@@ -86,11 +86,11 @@ class StatusFilter(admin.SimpleListFilter):
             case "waiting":
                 return queryset.waiting()
             case "held":
-                return queryset.filter(HELD)
+                return queryset.held()
             case "reported":
                 return queryset.reported()
             case "visible":
-                return queryset.filter(VISIBLE)
+                return queryset.visible()
             case "removed":
                 return queryset.removed()
             case "spam":
