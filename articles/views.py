@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, Subquery, Value, Window
@@ -14,9 +13,6 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
-
-from comments import threads
-from comments.forms import CommentForm
 
 from . import caching, reading, structured_data
 from .caching import cache_for_readers
@@ -227,14 +223,8 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
-        number = threads.page_number(self.request.GET.get("comments"))
-        version = None
-        if settings.NEWSROOM_PAGE_CACHE or settings.NEWSROOM_FRAGMENT_CACHE:
-            version = caching.note_story(self.request, self.object.pk)  # before the comments are read
         return super().get_context_data(
             related=related_stories(self.object),
-            comment_page=threads.story_threads(self.object, number, version),
-            comment_form=CommentForm(self.object, user=self.request.user),
             article_ld=structured_data.article_ld(self.object),
             breadcrumbs_ld=structured_data.breadcrumbs_ld(self.object),
             **kwargs,
@@ -254,8 +244,6 @@ def preview(request, pk: int):
     context = {
         "article": article,
         "related": related_stories(article),
-        "comment_page": threads.story_threads(article),
-        "comment_form": CommentForm(article, user=request.user),  # a public story shows its form
         "preview": True,
     }
     return render(request, "articles/article_detail.html", context)

@@ -1,31 +1,28 @@
-"""The reader's comment form, with the guards django-comments-xtd leaves out.
+"""The reader's comment form and the report form.
 
-xtd 2.10 answers a reply to a missing comment, or one past the maximum depth,
-with a 500; here both are form errors, like every other rejection: a filled
-honeypot, an altered or expired security hash, a story that is closed to
-comments. Nothing is saved when the form is invalid.
-
-There is no "sent too fast" rule: the form sits on pages cached for every reader,
-so the time it carries is when the page was cached, not when this reader saw it.
-The signed time only bounds how long a form stays good (COMMENTS_TIMEOUT).
+The comment form sits under every story, on pages cached for every reader, so it
+carries the guard for such forms (newsroom.forms_on_cached_pages): a honeypot and a
+signed stamp naming the story it was shown for, good for COMMENTS_FORM_MAX_AGE. A
+reply to a missing or hidden comment, or to one at the deepest level, and a story
+closed to comments are form errors too, each with one clear message. Nothing is
+saved when the form is invalid.
 """
 
-import time
 import unicodedata
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.utils.crypto import salted_hmac
-from django_comments.forms import DEFAULT_COMMENTS_TIMEOUT as COMMENTS_TIMEOUT
-from django_comments_xtd.forms import XtdCommentForm
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from newsroom.forms_on_cached_pages import HONEYPOT, TAMPERED, CachedPageFormGuard
 
 from .models import Comment, Report
 
-HONEYPOT = "honeypot"
-TAMPERED = "tampered"
 CLOSED = "closed"
 BAD_PARENT = "bad_parent"
+FORM_MAX_AGE = 2 * 3600  # a cached page (minutes old) left open in a tab for an hour or so
 
 REJECTION_MESSAGES = {
     HONEYPOT: "Your comment was not posted: a field that only automated programs fill in was filled in.",
@@ -48,43 +45,67 @@ def _as_id(value) -> int:
     return int(value)
 
 
-class CommentForm(XtdCommentForm):
+def story_label(article) -> str:
+    """How a form names its story: "articles.article:<pk>", what the stamp vouches for."""
+    content_type = ContentType.objects.get_for_model(article)
+    return f"{content_type.app_label}.{content_type.model}:{article.pk}"
+
+
+class CommentForm(CachedPageFormGuard):
     """Name, email, optional website and the comment; signed-in readers give neither name nor email."""
 
-    # Hidden fields are read as text and checked in clean_*(), so anything a reader
+    stamp_salt = "comments.form"
+    stamp_max_age = FORM_MAX_AGE
+    guard_messages = REJECTION_MESSAGES
+
+    # Which story the form posts to; the view reads them, the stamp vouches for them.
+    content_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    object_pk = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label="Name", max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label="Email",
+        help_text="Never shown. We use it to confirm your comment and to tell you of replies.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    comment = forms.CharField(
+        label="Comment", max_length=settings.COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    followup = forms.BooleanField(label="Notify me of replies to my comment", required=False)
+    # Hidden fields are read as text and checked in clean(), so anything a reader
     # could not have typed gets one clear refusal instead of a field error.
-    security_hash = forms.CharField(widget=forms.HiddenInput)
-    timestamp = forms.CharField(widget=forms.HiddenInput)
     reply_to = forms.CharField(required=False, initial=0, widget=forms.HiddenInput)
     replied_to = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    field_order = ["content_type", "object_pk", "stamp", "name", "email", "url", "comment"]
+
     def __init__(self, target_object, data=None, initial=None, *, user=None, **kwargs):
+        self.target_object = target_object
         self.user = user if user is not None and user.is_authenticated else None
-        super().__init__(target_object, data=data, initial=initial, **kwargs)
-        fields = self.fields
-        fields["name"].widget = forms.TextInput(attrs={"autocomplete": "name", "maxlength": 50})
-        fields["email"].label = "Email"
-        fields[
-            "email"
-        ].help_text = "Never shown. We use it to confirm your comment and to tell you of replies."
-        fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
-        fields["url"] = forms.URLField(
-            label="Website",
-            required=False,
-            max_length=200,
-            assume_scheme="https",
-            widget=forms.URLInput(attrs={"autocomplete": "url"}),
-        )
-        fields["comment"].widget = forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMMENT_MAX_LENGTH})
-        fields["comment"].max_length = settings.COMMENT_MAX_LENGTH
-        fields["followup"].label = "Notify me of replies to my comment"
-        fields["followup"].widget = forms.CheckboxInput()
-        fields["honeypot"].label = "Leave this field empty"
-        fields["honeypot"].widget = forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+        self.parent = self.replied_to_comment = None
+        app_model, _, pk = story_label(target_object).rpartition(":")
+        initial = {"content_type": app_model, "object_pk": pk, **(initial or {})}
+        super().__init__(data=data, initial=initial, **kwargs)
         if self.user:
-            del fields["name"], fields["email"]
+            del self.fields["name"], self.fields["email"]
+
+    def stamp_content(self) -> str:
+        return story_label(self.target_object)
 
     # Field checks ------------------------------------------------------------
+
+    def clean_stamp(self) -> str:
+        if super().clean_stamp() != self.stamp_content():  # a form shown for another story
+            raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
+        return ""
 
     def clean_name(self):
         return _no_control_characters(self.cleaned_data["name"].strip())
@@ -101,32 +122,9 @@ class CommentForm(XtdCommentForm):
             raise forms.ValidationError("Write a comment first.")
         return text
 
-    def clean_honeypot(self):
-        if self.cleaned_data["honeypot"]:
-            raise forms.ValidationError(REJECTION_MESSAGES[HONEYPOT], code=HONEYPOT)
-        return ""
-
-    def generate_security_hash(self, content_type, object_pk, timestamp):
-        value = "-".join((content_type, object_pk, timestamp))
-        return salted_hmac("newsroom.comments.CommentForm", value, algorithm="sha256").hexdigest()
-
-    def clean_security_hash(self):
-        try:
-            return super().clean_security_hash()
-        except forms.ValidationError:
-            raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED) from None
-
-    def clean_timestamp(self):
-        value = self.cleaned_data["timestamp"]
-        if not (value.isascii() and value.isdigit() and len(value) <= 12) or (
-            time.time() - int(value) > COMMENTS_TIMEOUT
-        ):
-            raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
-        return int(value)
-
     def clean(self):
         cleaned = super().clean()
-        if self.errors.get("security_hash") or self.errors.get("timestamp"):
+        if self.guard_refusal() == TAMPERED:
             return cleaned
         if not self.target_object.comments_are_open:
             raise forms.ValidationError(REJECTION_MESSAGES[CLOSED], code=CLOSED)
@@ -162,21 +160,27 @@ class CommentForm(XtdCommentForm):
         for error in self.non_field_errors().as_data():
             if error.code in REJECTION_MESSAGES:
                 return error.code
-        for field in ("honeypot", "security_hash", "timestamp"):
-            for error in self.errors.as_data().get(field, []):
-                if error.code in REJECTION_MESSAGES:
-                    return error.code
-        return None
+        return self.guard_refusal()
 
-    def get_comment_create_data(self, site_id=None):
+    def comment_data(self) -> dict:
+        """What the posting service saves, from a valid form: the reader's words and who they are."""
+        cleaned = self.cleaned_data
         if self.user:
-            self.cleaned_data["name"] = (self.user.get_full_name() or self.user.get_username())[:50]
-            self.cleaned_data["email"] = self.user.email
-        data = super().get_comment_create_data(site_id=site_id)
-        data.pop("content_object", None)
-        data["replied_to_id"] = self.replied_to_comment.pk if self.replied_to_comment else None
-        data["user"] = self.user
-        return data
+            name, email = (self.user.get_full_name() or self.user.get_username())[:50], self.user.email
+        else:
+            name, email = cleaned["name"], cleaned["email"]
+        return {
+            "content_type": ContentType.objects.get_for_model(self.target_object),
+            "user": self.user,
+            "user_name": name,
+            "user_email": email,
+            "user_url": cleaned["url"],
+            "comment": cleaned["comment"],
+            "submit_date": timezone.now(),
+            "parent_id": cleaned["reply_to"],
+            "replied_to_id": self.replied_to_comment.pk if self.replied_to_comment else None,
+            "followup": cleaned["followup"],
+        }
 
     def kept_values(self) -> dict:
         """What the reader typed, to put back in a fresh form after a refusal."""

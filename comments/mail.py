@@ -79,7 +79,7 @@ def reply_notifications(comment) -> int:
 
 def moderators_waiting() -> bool:
     """Mail the moderators that comments wait, at most once per COMMENTS_MODERATOR_MAIL_MINUTES."""
-    from . import services
+    from .models import Comment
 
     if not cache.add(MODERATORS_MAILED_KEY, True, settings.COMMENTS_MODERATOR_MAIL_MINUTES * 60):
         return False
@@ -95,7 +95,7 @@ def moderators_waiting() -> bool:
     if not to:
         return False
     context = {
-        "count": services.waiting_count(),
+        "count": Comment.objects.waiting().count(),
         "queue_url": _absolute(reverse("admin:comments_comment_changelist")),
     }
     _message("moderators", context, to, f"Comments are waiting on {settings.SITE_NAME}").send()

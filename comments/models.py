@@ -2,7 +2,10 @@
 
 A comment is *visible* (shown to readers) when it is public and not removed;
 `Comment.objects.visible()` is the one definition. Held comments are not public
-and not removed; removed ones are removed; spam is removed and marked spam.
+and not removed; removed ones are removed; spam is removed and marked spam. A
+comment *waits* for a moderator when it is held, or visible with a report nobody
+has resolved: `Comment.objects.waiting()` (the queue's filter and order, the count
+in the admin and in the moderators' mail).
 
 A comment whose author has not yet proved their address is not a Comment at all:
 it waits as a PendingComment, which neither readers nor moderators see.
@@ -11,7 +14,7 @@ it waits as a PendingComment, which neither readers nor moderators see.
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
@@ -37,12 +40,30 @@ VISIBLE = Q(is_public=True, is_removed=False)
 HELD = Q(is_public=False, is_removed=False)
 
 
+def reported() -> Q:
+    """Not removed, with a report nobody has resolved (a condition on comments)."""
+    return Q(
+        Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)), is_removed=False
+    )
+
+
+def waiting() -> Q:
+    """Held, or reported: what a moderator should look at."""
+    return HELD | reported()
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(VISIBLE)
 
     def held(self):
         return self.filter(HELD)
+
+    def reported(self):
+        return self.filter(reported())
+
+    def waiting(self):
+        return self.filter(waiting())
 
     def spam(self):
         return self.filter(is_removed=True, is_spam=True)

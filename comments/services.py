@@ -1,27 +1,30 @@
 """Every change to a comment's state goes through here: posting, confirming, moderating, reporting.
 
-Views stay thin; each function keeps the story's comment count and the reader
-pages' cache in step with what it changed.
+Views, the admin and commands stay thin; each service keeps the story's comment
+count and its pages' cache in step with what it changed, and sends its mail once
+the transaction has committed.
 """
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from articles.caching import invalidate_stories
 from articles.models import Article
-from newsroom.security import client_ip
 
 from . import mail, rules, tokens
+from .forms import CommentForm
 from .models import Comment, Decision, PendingComment, Report, Status
 
 logger = logging.getLogger(__name__)
@@ -44,18 +47,17 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def reporter_key(request) -> str:
-    """Who is reporting: the account when signed in, else a keyed hash of the IP address."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()
-    return f"ip:{digest[:40]}"
+def _after_commit(send, *args) -> None:
+    """Mail once the change is saved; a mail server that fails is logged, not the reader's error."""
+    transaction.on_commit(lambda: send(*args), robust=True)
 
 
 # Posting ---------------------------------------------------------------------
 
 
-def submit(form, request, *, proven_email: str = "", browser: str = "") -> Outcome:
+def comment_submit(
+    *, form: CommentForm, ip: str | None, proven_email: str = "", browser: str = ""
+) -> Outcome:
     """Post a valid comment form: publish, hold, or keep it until the reader confirms their address.
 
     `proven_email` is the address this browser proved it owns (the trust cookie set when
@@ -64,19 +66,21 @@ def submit(form, request, *, proven_email: str = "", browser: str = "") -> Outco
     that has published before is asked to confirm like anyone's first.
     """
     article = form.target_object
-    data = form.get_comment_create_data(site_id=settings.SITE_ID)
-    data["ip_address"] = client_ip(request)
+    data = {**form.comment_data(), "ip_address": ip}
     user = data["user"]
     proven = user is not None or (bool(proven_email) and proven_email == normalise_email(data["user_email"]))
     if user is None and settings.COMMENTS_CONFIRM_EMAIL and not proven:
         _, mailed = pending_comment_create(article=article, data=data, browser=browser)
         return Outcome(CONFIRM if mailed else CONFIRM_MAILED_BEFORE, article, email=data["user_email"])
-    comment = create(article, data, proven=proven)
+    comment = comment_create(article=article, data=data, proven=proven)
     return Outcome(PUBLISHED if comment.is_visible else HELD, article, comment)
 
 
-def create(article: Article, data: dict, *, proven: bool = False) -> Comment:
-    """Save a comment, held when any rule says so; tell followers or moderators."""
+def comment_create(*, article: Article, data: dict, proven: bool = False) -> Comment:
+    """Save a comment, held when any rule says so; tell followers or moderators once it is saved.
+
+    `data` holds the Comment's fields as CommentForm.comment_data() gives them, and `ip_address`.
+    """
     reasons = rules.hold_reasons(
         text=data["comment"],
         name=data["user_name"],
@@ -114,11 +118,11 @@ def create(article: Article, data: dict, *, proven: bool = False) -> Comment:
             hold_reasons=reasons,
         )
         comment.save()
-        recount([article.pk])
-    if comment.is_visible:
-        mail.reply_notifications(comment)
-    else:
-        mail.moderators_waiting()
+        comments_recount(article_pks=[article.pk])
+        if comment.is_visible:
+            _after_commit(mail.reply_notifications, comment)
+        else:
+            _after_commit(mail.moderators_waiting)
     return comment
 
 
@@ -183,7 +187,7 @@ def _mail_confirmation(pending: PendingComment) -> None:
         cache.delete(_mail_key(pending.email))
 
 
-def pending_comments_for(pending: PendingComment, browser: str = "") -> list[PendingComment]:
+def pending_comments_for(*, pending: PendingComment, browser: str = "") -> list[PendingComment]:
     """What confirming `pending` publishes: it, and its address's other unconfirmed comments
     written in the same browser as it or in the browser pressing the button."""
     browsers = {pending.browser, browser} - {""}
@@ -205,7 +209,9 @@ def pending_comments_confirm(*, pending: PendingComment, browser: str = "") -> l
     The address is proven now, so a known commenter is not held as a first-timer. The
     first outcome is the linked comment's; a second press finds the comment the first made.
     """
-    batch = sorted(pending_comments_for(pending, browser), key=lambda item: item.pk != pending.pk)
+    batch = sorted(
+        pending_comments_for(pending=pending, browser=browser), key=lambda item: item.pk != pending.pk
+    )
     if pending.confirmed_at is None and not pending.article.comments_are_open:
         raise tokens.BadToken("Comments are closed on this story.")
     outcomes = [] if pending.confirmed_at is None else [_outcome(pending.article, pending.comment)]
@@ -216,7 +222,7 @@ def pending_comments_confirm(*, pending: PendingComment, browser: str = "") -> l
         claimed = PendingComment.objects.filter(pk=item.pk, confirmed_at=None)
         if not claimed.update(confirmed_at=timezone.now()):
             continue
-        comment = create(item.article, _comment_data(item), proven=True)
+        comment = comment_create(article=item.article, data=_comment_data(item), proven=True)
         PendingComment.objects.filter(pk=item.pk).update(comment=comment)
         outcomes.append(_outcome(item.article, comment))
     if not outcomes:  # pressed twice at once: the other press made it
@@ -253,8 +259,8 @@ def _comment_data(pending: PendingComment) -> dict:
 # Reply notifications ----------------------------------------------------------------
 
 
-def mute(token: str) -> Article:
-    """Stop reply notifications for this address on this story."""
+def comment_mute(*, token: str) -> Article:
+    """Stop reply notifications for the address and story a mute link names; the story."""
     article, email = tokens.mute_load(token)
     Comment.objects.for_story(article).filter(user_email__iexact=email).update(followup=False)
     return article
@@ -263,20 +269,20 @@ def mute(token: str) -> Article:
 # Reports -----------------------------------------------------------------------
 
 
-def report(comment: Comment, *, key: str, user=None, reason: str, note: str = "") -> bool:
+def comment_report(*, comment: Comment, reporter_key: str, user=None, reason: str, note: str = "") -> bool:
     """Record a reader's report; False when this reader reported this comment before."""
     try:
         with transaction.atomic():
             Report.objects.create(
                 comment=comment,
-                reporter_key=key,
-                user=user if user and user.is_authenticated else None,
+                reporter_key=reporter_key,
+                user=user if user is not None and user.is_authenticated else None,
                 reason=reason,
                 note=note,
             )
+            _after_commit(mail.moderators_waiting)
     except IntegrityError:
         return False
-    mail.moderators_waiting()
     return True
 
 
@@ -294,19 +300,22 @@ _TARGET = {
 }
 
 
-def moderate(comments, action: str, moderator) -> int:
-    """Apply a moderator's decision to comments; log each change. Returns how many changed."""
+def comment_moderate(*, comments: Iterable[Comment], action: str, moderator) -> int:
+    """Apply a moderator's decision to comments and log each change; how many changed.
+
+    Approving a published comment changes nothing but resolves its reports (it is logged).
+    """
     if not moderator.has_perm("comments.moderate_comment"):
-        raise PermissionError("Only moderators can moderate comments.")
+        raise PermissionDenied("Only moderators can moderate comments.")
     changed, newly_visible = [], []
     with transaction.atomic():
         for comment in (
             Comment.objects.select_related(None).select_for_update().filter(pk__in=[c.pk for c in comments])
         ):
             before = comment.status
-            fields = _TARGET.get(action) or _not_spam_target(comment)
             if action == NOT_SPAM and before != Status.SPAM:
                 continue
+            fields = _TARGET.get(action) or _not_spam_target(comment)
             for name, value in fields.items():
                 setattr(comment, name, value)
             after = comment.status
@@ -322,11 +331,11 @@ def moderate(comments, action: str, moderator) -> int:
             if after == Status.VISIBLE and before != Status.VISIBLE:
                 newly_visible.append((comment, before))
         Decision.objects.bulk_create(changed)
-        recount({int(d.comment.object_pk) for d in changed})
-    for comment, before in newly_visible:
-        mail.reply_notifications(comment)
-        if before == Status.HELD:
-            mail.approved(comment)
+        comments_recount(article_pks={int(d.comment.object_pk) for d in changed})
+        for comment, before in newly_visible:
+            _after_commit(mail.reply_notifications, comment)
+            if before == Status.HELD:
+                _after_commit(mail.approved, comment)
     return len(changed)
 
 
@@ -338,20 +347,10 @@ def _not_spam_target(comment: Comment) -> dict:
     return {"is_public": False, "is_removed": False, "is_spam": False}
 
 
-def waiting():
-    """Comments a moderator should look at: held ones and reported visible ones."""
-    open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
-    return Comment.objects.filter(Q(is_public=False) | Exists(open_reports), is_removed=False)
-
-
-def waiting_count() -> int:
-    return waiting().count()
-
-
 # Counts ---------------------------------------------------------------------------
 
 
-def recount(article_pks) -> None:
+def comments_recount(*, article_pks: Iterable[int]) -> None:
     """Store each story's number of visible comments; make those stories' pages fresh."""
     article_pks = list(article_pks)
     if not article_pks:

@@ -20,11 +20,11 @@ def _saved(sender, instance, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
-    from .services import recount
+    from .services import comments_recount
 
     pk = _story_pk(instance)
     if pk is not None:
-        recount([pk])
+        comments_recount(article_pks=[pk])
 
 
 def connect() -> None:

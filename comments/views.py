@@ -8,6 +8,7 @@ Two cookies of our own, both signed, HttpOnly, SameSite=Lax and sent only to /co
   every comment its author wrote in this browser meanwhile.
 """
 
+import hashlib
 import secrets
 import time
 
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from newsroom.forms_on_cached_pages import check_origin
+from newsroom.security import client_ip
 
 from . import rules, services, tokens
 from .forms import CommentForm, ReportForm
@@ -63,6 +65,14 @@ def _set_signed_cookie(response, request, name: str, value: str, salt: str, max_
     )
 
 
+def reporter_key(request) -> str:
+    """Who is reporting: the account when signed in, else a keyed hash of the IP address."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()
+    return f"ip:{digest[:40]}"
+
+
 def back_to_story(article: Article, anchor: str = "comments"):
     """To the story, on an address no browser has cached, so the reader sees the new state."""
     return redirect(f"{article.get_absolute_url()}?posted={int(time.time())}#{anchor}")
@@ -96,7 +106,8 @@ def post_comment(request):
     if not form.is_valid():
         return _form_page(request, article, form, status=400)
     email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
-    wait = rules.seconds_to_wait(ip=services.client_ip(request), email=email)
+    ip = client_ip(request)
+    wait = rules.seconds_to_wait(ip=ip, email=email)
     if wait:
         form.add_error(
             None, f"You have posted several comments just now. Please wait {wait} seconds, then send it."
@@ -105,7 +116,7 @@ def post_comment(request):
     proven = _signed_cookie(request, TRUST_COOKIE, TRUST_SALT, settings.COMMENTS_TRUST_MAX_AGE)
     browser = _signed_cookie(request, BROWSER_COOKIE, BROWSER_SALT, settings.COMMENTS_CONFIRM_MAX_AGE)
     browser = browser or secrets.token_urlsafe(24)
-    outcome = services.submit(form, request, proven_email=proven, browser=browser)
+    outcome = services.comment_submit(form=form, ip=ip, proven_email=proven, browser=browser)
     messages.success(request, NOTICES[outcome.state].format(email=outcome.email))
     anchor = f"c{outcome.comment.pk}" if outcome.state == services.PUBLISHED else "comments"
     response = back_to_story(article, anchor)
@@ -153,7 +164,7 @@ def confirm(request, token: str):
         if request.method == "POST":
             outcomes = services.pending_comments_confirm(pending=pending, browser=browser)
         else:
-            batch = services.pending_comments_for(pending, browser)
+            batch = services.pending_comments_for(pending=pending, browser=browser)
     except tokens.BadToken as error:
         return render(request, "comments/bad_link.html", {"reason": str(error)}, status=400)
     if request.method != "POST":
@@ -179,7 +190,7 @@ def mute(request, token: str):
     """
     try:
         if request.method == "POST":
-            return render(request, "comments/muted.html", {"article": services.mute(token)})
+            return render(request, "comments/muted.html", {"article": services.comment_mute(token=token)})
         article, _ = tokens.mute_load(token)
     except tokens.BadToken:
         return render(request, "comments/bad_link.html", {}, status=400)
@@ -193,8 +204,8 @@ def report(request, pk: int):
     article = get_object_or_404(Article.objects.published(), pk=comment.object_pk)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        created = services.report(
-            comment, key=services.reporter_key(request), user=request.user, **form.cleaned_data
+        created = services.comment_report(
+            comment=comment, reporter_key=reporter_key(request), user=request.user, **form.cleaned_data
         )
         if created:
             messages.success(request, "Thank you: a moderator will look at this comment.")

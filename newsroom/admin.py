@@ -9,7 +9,11 @@ from django.http import Http404
 
 
 class RecordAdmin:
-    """For records the software writes (a ModelAdmin or an inline): shown, never added, edited or deleted."""
+    """For records the software writes: shown, never added, edited or deleted in the admin.
+
+    The one read-only base, mixed into a ModelAdmin (`class LogAdmin(RecordAdmin, admin.ModelAdmin)`)
+    or an inline (`RecordAdmin, admin.TabularInline`: no empty rows, no delete boxes).
+    """
 
     def has_add_permission(self, request, obj=None):
         return False

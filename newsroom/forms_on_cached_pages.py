@@ -1,11 +1,17 @@
-"""Forms on pages cached for every reader (comments, newsletter sign-up): CSRF and rate limits.
+"""Forms on pages cached for every reader (comments, newsletter sign-up): one guard, and rate limits.
 
 A page cached for everyone cannot carry a per-visitor CSRF token. A signed-in
 reader's page is never cached and carries one, checked as usual. An anonymous
-post acts for nobody (there is no session to ride on); it is refused when the
-browser says it comes from another site (Sec-Fetch-Site, else Origin), or from
-no site it will name (`Origin: null`: a sandboxed frame, a file, a privacy
+post acts for nobody (there is no session to ride on); `check_origin` refuses it
+when the browser says it comes from another site (Sec-Fetch-Site, else Origin), or
+from no site it will name (`Origin: null`: a sandboxed frame, a file, a privacy
 redirect; our own forms always send our origin).
+
+`CachedPageFormGuard` adds what a bot must get right besides: a honeypot field that
+people never see, and a signed stamp saying when the form was shown and what it was
+shown for (a story, the consent wording). There is no "sent too fast" rule: on a
+cached page the stamp tells when the page was cached, not when this reader saw it;
+it only bounds how long a form stays good.
 """
 
 import hashlib
@@ -13,9 +19,73 @@ import math
 import time
 from urllib.parse import urlsplit
 
+from django import forms
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import CsrfViewMiddleware
+
+HONEYPOT = "honeypot"
+TAMPERED = "tampered"
+
+
+class CachedPageFormGuard(forms.Form):
+    """A form base with a honeypot and a signed, timed stamp; subclasses set `stamp_salt`.
+
+    `stamp_content()` is what the stamp vouches for; `clean_stamp()` returns it from the
+    stamp sent. `guard_messages` words the two refusals for the form's readers.
+    """
+
+    stamp_salt = ""
+    stamp_max_age = 24 * 3600
+    guard_messages = {
+        HONEYPOT: "The form was not sent: a field that only automated programs fill in was filled in.",
+        TAMPERED: "This form was changed or has expired. Please check it and send it again.",
+    }
+
+    honeypot = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # Read as text and checked in clean_stamp(), so whatever arrives gets one clear refusal.
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("stamp", self.make_stamp())
+
+    def stamp_content(self) -> str:
+        """What a fresh stamp vouches for besides the time it was made."""
+        return ""
+
+    def make_stamp(self) -> str:
+        return signing.TimestampSigner(salt=self.stamp_salt).sign_object(self.stamp_content())
+
+    def clean_honeypot(self) -> str:
+        if self.cleaned_data["honeypot"]:
+            raise forms.ValidationError(self.guard_messages[HONEYPOT], code=HONEYPOT)
+        return ""
+
+    def clean_stamp(self) -> str:
+        """What the stamp vouches for, once it proves the form is ours, unaltered and not too old."""
+        signer = signing.TimestampSigner(salt=self.stamp_salt)
+        try:
+            content = signer.unsign_object(self.cleaned_data["stamp"], max_age=self.stamp_max_age)
+        except (signing.BadSignature, ValueError):  # ValueError: text no signature could be made of
+            raise forms.ValidationError(self.guard_messages[TAMPERED], code=TAMPERED) from None
+        if not isinstance(content, str):
+            raise forms.ValidationError(self.guard_messages[TAMPERED], code=TAMPERED)
+        return content
+
+    def guard_refusal(self) -> str | None:
+        """HONEYPOT or TAMPERED when the guard refused this form, else None."""
+        for name in ("honeypot", "stamp"):
+            for error in self.errors.as_data().get(name, []):
+                if error.code in (HONEYPOT, TAMPERED):
+                    return error.code
+        return None
 
 
 def cross_site(request) -> bool:
@@ -40,7 +110,8 @@ def _protected(request):
 def check_origin(request, what: str = "form"):
     """None when the post may go on; the CSRF failure response for a signed-in reader's bad token.
 
-    Raises PermissionDenied (403) for an anonymous post from another site.
+    For a view marked csrf_exempt (its form sits on cached pages). Raises
+    PermissionDenied (403) for an anonymous post from another site.
     """
     if request.user.is_authenticated:
         return CsrfViewMiddleware(_protected).process_view(request, _protected, (), {})

@@ -6,9 +6,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django import template
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils.html import escape, linebreaks, urlize
+from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -52,40 +50,3 @@ def initials(name: str) -> str:
 def avatar_hue(name: str) -> int:
     """One of eight background shades, the same for the same name."""
     return hashlib.sha256((name or "").lower().encode()).digest()[0] % 8
-
-
-# The comment form ---------------------------------------------------------------------
-
-_blank_fields: dict[tuple, str] = {}
-
-
-@register.simple_tag
-def hidden_inputs(form) -> str:
-    """The form's hidden fields, written as Django's HiddenInput writes them (it is under every story)."""
-    html = []
-    for field in form.hidden_fields():
-        value = field.value()
-        value_attr = "" if value is None or value == "" else f' value="{escape(value)}"'
-        id_attr = f' id="{escape(field.auto_id)}"' if field.auto_id else ""
-        html.append(f'<input type="hidden" name="{escape(field.html_name)}"{value_attr}{id_attr}>')
-    return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
-
-
-@register.simple_tag(takes_context=True)
-def comment_fields(context, form) -> str:
-    """The fields a reader fills in; for an empty form and an anonymous reader the same every time.
-
-    That one is rendered once per process: it is under every story, and Django's widget
-    templates are most of what a story page costs to render.
-    """
-    user = context.get("user")
-    anonymous = not (user and user.is_authenticated)
-    visible = form.visible_fields()
-    blank = anonymous and not form.is_bound and not any(field.value() for field in visible)
-    key = (tuple(field.html_name for field in visible), form.auto_id, settings.COMMENT_MAX_LENGTH)
-    if blank and key in _blank_fields:
-        return _blank_fields[key]
-    html = render_to_string("comments/form_fields.html", {"form": form, "user": user})
-    if blank:
-        _blank_fields[key] = html
-    return html

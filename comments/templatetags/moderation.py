@@ -2,7 +2,7 @@
 
 from django import template
 
-from comments import services
+from ..models import Comment
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def waiting_comments() -> int:
     """How many comments wait for a moderator: `{% waiting_comments as n %}`."""
-    return services.waiting_count()
+    return Comment.objects.waiting().count()

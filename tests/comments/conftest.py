@@ -2,6 +2,7 @@ import re
 import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from comments.forms import CommentForm
@@ -30,14 +31,13 @@ def open_door(settings):
 
 
 def form_data(article, *, age: int = 30, **fields) -> dict:
-    """What a reader's browser sends, with a form made `age` seconds ago."""
-    timestamp = str(int(time.time()) - age)
-    form = CommentForm(article)
+    """What a reader's browser sends, with a form shown `age` seconds ago (its signed stamp made then)."""
+    with time_machine.travel(time.time() - age, tick=False):
+        stamp = CommentForm(article).initial["stamp"]
     data = {
         "content_type": "articles.article",
         "object_pk": str(article.pk),
-        "timestamp": timestamp,
-        "security_hash": form.generate_security_hash("articles.article", str(article.pk), timestamp),
+        "stamp": stamp,
         "honeypot": "",
         "name": "Ada Reader",
         "email": "ada@example.org",

@@ -61,7 +61,9 @@ class TestTheMail:
 
     def test_it_names_the_story_and_the_time_and_nothing_the_sender_typed(self, story, post, settings):
         settings.TIME_ZONE = "Asia/Kuala_Lumpur"
-        sent = timezone.now().replace(hour=1, minute=5)
+        sent = (timezone.now() - timedelta(days=1)).replace(hour=1, minute=5)
+        Article.objects.filter(pk=story.pk).update(published_at=sent - timedelta(days=1))
+        story.refresh_from_db()
         with time_machine.travel(sent, tick=False):
             post(story, **ATTACK)
         (message,) = mail.outbox

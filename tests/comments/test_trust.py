@@ -100,7 +100,8 @@ class TestConfirmingIsProof:
         assert first.hold_reasons == [HoldReason.FIRST_TIME]
         post(story, comment="A second thought, while the first waits.")
         assert on_story(story).order_by("pk").last().hold_reasons == [HoldReason.FIRST_TIME]
-        services.moderate([first], services.APPROVE, UserFactory(username="mod", role="Moderator"))
+        moderator = UserFactory(username="mod", role="Moderator")
+        services.comment_moderate(comments=[first], action=services.APPROVE, moderator=moderator)
         post(story, comment="A third, once the first is published.")
         assert on_story(story).order_by("pk").last().is_visible
 

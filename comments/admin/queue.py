@@ -1,4 +1,4 @@
-"""The moderators' admin: the queue of comments waiting for a decision, the log, the blocklist."""
+"""The moderation queue: every comment, those waiting for a decision first, with a button per decision."""
 
 from collections import Counter
 
@@ -7,43 +7,25 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    Max,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
+from django.views.decorators.http import require_POST
 from django_comments.models import Comment as BaseComment
-from django_comments.models import CommentFlag
-from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
-from newsroom.admin import RecordAdmin
 
-from . import services
-from .models import HELD, VISIBLE, BlockedTerm, Comment, Decision, HoldReason, Report, Status
+from .. import services
+from ..models import Comment, HoldReason, Report, Status, waiting
+from .display import comment_link, excerpt, stories_of
+from .records import DecisionInline, ReportInline
 
-# The libraries' own admins show every comment as a plain row; ours replaces them.
-for _model in (XtdComment, CommentFlag, BlackListedDomain, BaseComment):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
-
-EXCERPT = 120
 WAITING = "waiting"
 REPORTED = "reported"
 
@@ -56,15 +38,6 @@ ACTIONS = {
 }
 
 
-def excerpt(text: str, length: int = EXCERPT) -> str:
-    return Truncator(" ".join(text.split())).chars(length)
-
-
-def comment_link(comment_id: int, text: str):
-    url = reverse("admin:comments_comment_change", args=[comment_id])
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
 def open_reports_count():
     reports = (
         Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
@@ -74,19 +47,6 @@ def open_reports_count():
         .values("n")
     )
     return Coalesce(Subquery(reports, output_field=IntegerField()), 0)
-
-
-NEEDS_ATTENTION = HELD | Q(is_removed=False, open_reports__gt=0)
-WAITING_FIRST = Case(
-    When(
-        HELD
-        | Q(
-            Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)), is_removed=False
-        ),
-        then=Value(0),
-    ),
-    default=Value(1),
-)
 
 
 def buttons_for(comment: Comment) -> list[str]:
@@ -107,21 +67,6 @@ def moderate_url(comment_id: int, action: str) -> str:
     return reverse("admin:comments_comment_moderate", args=[comment_id, action])
 
 
-def stories_of(comments) -> dict[int, Article]:
-    """The stories a page of comments belong to, in one query."""
-    article_type = ContentType.objects.get_for_model(Article)
-    pks = {
-        int(c.object_pk) for c in comments if c.content_type_id == article_type.pk and c.object_pk.isdigit()
-    }
-    if not pks:
-        return {}
-    return (
-        Article.objects.select_related("section")
-        .only("headline", "slug", "published_at", "section__slug")
-        .in_bulk(pks)
-    )
-
-
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -139,13 +84,13 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         match self.value():
             case "waiting":
-                return queryset.filter(NEEDS_ATTENTION)
+                return queryset.waiting()
             case "held":
-                return queryset.filter(HELD)
+                return queryset.held()
             case "reported":
-                return queryset.filter(is_removed=False, open_reports__gt=0)
+                return queryset.reported()
             case "visible":
-                return queryset.filter(VISIBLE)
+                return queryset.visible()
             case "removed":
                 return queryset.removed()
             case "spam":
@@ -213,27 +158,6 @@ class QueueChangeList(ChangeList):
             comment.can_moderate = can_moderate
             comment.return_to = here
         self.result_list = rows
-
-
-class ReadOnlyInline(RecordAdmin, admin.TabularInline):
-    """A record shown on the comment's page that nobody edits there."""
-
-    extra = 0
-    can_delete = False
-
-
-class DecisionInline(ReadOnlyInline):
-    model = Decision
-    fields = ["decided_at", "moderator", "action", "from_status", "to_status"]
-    readonly_fields = fields
-    verbose_name_plural = "moderation log"
-
-
-class ReportInline(ReadOnlyInline):
-    model = Report
-    fields = ["created_at", "reason", "note", "resolved_at"]
-    readonly_fields = fields
-    verbose_name_plural = "reports from readers"
 
 
 @admin.register(Comment)
@@ -310,7 +234,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         # Waiting comments (held, or published and reported) first, then the newest. An
         # expression, not an annotation: other admins order their comment choices by it.
-        return [WAITING_FIRST.asc(), "-submit_date", "-pk"]
+        return [Case(When(waiting(), then=Value(0)), default=Value(1)).asc(), "-submit_date", "-pk"]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -323,10 +247,6 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="status")
     def status_label(self, obj):
         return obj.get_status_display()
-
-    @admin.display(description="comment")
-    def text_excerpt(self, obj):
-        return format_html("{}", excerpt(obj.comment))
 
     @admin.display(description="comment")
     def comment_cell(self, obj):
@@ -414,7 +334,7 @@ class CommentAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/moderate/<str:action>/",
-                self.admin_site.admin_view(self.moderate_view),
+                self.admin_site.admin_view(require_POST(self.moderate_view)),
                 name="comments_comment_moderate",
             ),
             *super().get_urls(),
@@ -422,14 +342,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def moderate_view(self, request, pk, action):
         """One button on one comment: approve, remove, spam or not spam."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         if action not in ACTIONS:
             raise Http404("No such moderation action.")
         comment = get_object_or_404(Comment, pk=pk)
-        changed = services.moderate([comment], action, request.user)
+        changed = services.comment_moderate(comments=[comment], action=action, moderator=request.user)
         if changed:
             self.message_user(request, f"Comment {ACTIONS[action][1]}.", messages.SUCCESS)
         else:
@@ -446,7 +364,7 @@ class CommentAdmin(admin.ModelAdmin):
         return reverse("admin:comments_comment_changelist")
 
     def _moderate_selected(self, request, queryset, action):
-        changed = services.moderate(list(queryset), action, request.user)
+        changed = services.comment_moderate(comments=list(queryset), action=action, moderator=request.user)
         noun = "comment" if changed == 1 else "comments"
         self.message_user(request, f"{changed} {noun} {ACTIONS[action][1]}.", messages.SUCCESS)
 
@@ -465,49 +383,3 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as not spam", permissions=["moderate"])
     def mark_not_spam(self, request, queryset):
         self._moderate_selected(request, queryset, services.NOT_SPAM)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["decided_at", "moderator", "action", "comment_link", "change"]
-    list_filter = ["action", ("moderator", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["moderator", "comment"]
-    date_hierarchy = "decided_at"
-
-    @admin.display(description="comment")
-    def comment_link(self, obj):
-        return comment_link(obj.comment_id, f"{obj.comment.user_name}: {excerpt(obj.comment.comment, 60)}")
-
-    @admin.display(description="from → to")
-    def change(self, obj):
-        return f"{obj.get_from_status_display()} → {obj.get_to_status_display()}"
-
-
-@admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
-    list_display = ["comment_link", "reason", "note", "created_at", "resolved_at"]
-    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["comment"]
-    date_hierarchy = "created_at"
-
-    @admin.display(description="comment")
-    def comment_link(self, obj):
-        return comment_link(obj.comment_id, f"{obj.comment.user_name}: {excerpt(obj.comment.comment, 60)}")
-
-
-@admin.register(BlockedTerm)
-class BlockedTermAdmin(admin.ModelAdmin):
-    list_display = ["term", "kind", "note", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["term", "note"]
