@@ -34,7 +34,7 @@ RUNS = 50
 def seed():
     from articles.models import Article
     from comments.models import Comment
-    from comments.services import recount
+    from comments.services import comments_recount
     from tests.factories import ArticleFactory
 
     story = ArticleFactory(live=True, headline="A story readers argue about")
@@ -56,7 +56,7 @@ def seed():
         add(reply, n := n + 1)
         add(reply, n := n + 1)
         add(top, n := n + 1)
-    recount([story.pk])
+    comments_recount(article_pks=[story.pk])
     return story
 
 

@@ -410,7 +410,7 @@ def comments(rng, writer, stories, chosen) -> int:
     from django.utils import timezone
 
     from articles.models import Article
-    from comments.services import recount
+    from comments.services import comments_recount
     from comments.templatetags.comment_display import comment_html
 
     ctype = ContentType.objects.get_for_model(Article).pk
@@ -480,7 +480,7 @@ def comments(rng, writer, stories, chosen) -> int:
         reset_sequences(cursor, ["django_comments"])
         # Fresh statistics first: without them the planner counts 10,000 stories' comments by scanning.
         cursor.execute("ANALYZE django_comments, django_comments_xtd_xtdcomment, comments_comment")
-    recount(story.pk for story in stories)
+    comments_recount(article_pks=[story.pk for story in stories])
     return len(base)
 
 

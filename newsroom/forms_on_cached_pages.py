@@ -123,7 +123,8 @@ def check_origin(request, what: str = "form"):
 def seconds_to_wait(scope: str, who: str, limit: int, window: int) -> int:
     """Count one attempt by `who`; above `limit` per `window` seconds, the seconds left in the window.
 
-    A fixed window in the cache: per site with Redis, per process without.
+    A fixed window in the cache: per site with Redis, per process without. While Redis is
+    away nothing is counted and nobody waits (the site keeps working without its cache).
     """
     now = time.time()
     start = math.floor(now / window) * window
@@ -134,4 +135,6 @@ def seconds_to_wait(scope: str, who: str, limit: int, window: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window + 5)
         count = 1
+    if count is None:  # the cache is away (a Redis outage is a miss): nothing counted, nobody held up
+        return 0
     return math.ceil(start + window - now) if count > limit else 0

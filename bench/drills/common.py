@@ -207,7 +207,7 @@ def comment_form(page: bytes) -> dict | None:
         return None
     end = text.find("</form>", start)
     fields = {name: html.unescape(value or "") for name, value in HIDDEN.findall(text[start:end])}
-    return fields if "security_hash" in fields else None
+    return fields if "stamp" in fields else None
 
 
 @dataclass

@@ -282,7 +282,6 @@ NEWSROOM_RENDITION_WIDTHS = (480, 960, 1600)
 URLIZE_ASSUME_HTTPS = True  # "www.example.org" in a comment links to https://, Django 7's default
 COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MODEL = "comments.models.Comment"
-COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 64  # storage limit only; COMMENTS_MAX_DEPTH is the reader-facing one
 COMMENTS_XTD_CONFIRM_EMAIL = False  # our own confirmation flow (comments/services.py)
 COMMENTS_XTD_THREADED_EMAILS = False

@@ -62,7 +62,7 @@ def debated():
     while n < 50:
         make_comment(story, parent_id=reply.pk, comment=f"Late deepest reply {n}.")
         n += 1
-    services.recount([story.pk])
+    services.comments_recount(article_pks=[story.pk])
     return story
 
 
@@ -214,7 +214,9 @@ class TestInvalidation:
         before = client.get(second_page).content.decode()
         comment = Comment.objects.filter(object_pk=str(debated.pk), level=0).order_by("thread_id")[12]
         assert f'id="c{comment.pk}"' in before
-        services.moderate([comment], services.REMOVE, UserFactory(role="Moderator"))
+        services.comment_moderate(
+            comments=[comment], action=services.REMOVE, moderator=UserFactory(role="Moderator")
+        )
         after = client.get(second_page).content.decode()
         assert "Top comment" in after and comment.comment not in after
 
@@ -222,7 +224,9 @@ class TestInvalidation:
         held = make_comment(debated, comment="Held until a moderator reads it.", is_public=False)
         url = debated.get_absolute_url()
         assert "Held until a moderator" not in client.get(url).content.decode()
-        services.moderate([held], services.APPROVE, UserFactory(role="Moderator"))
+        services.comment_moderate(
+            comments=[held], action=services.APPROVE, moderator=UserFactory(role="Moderator")
+        )
         assert "Held until a moderator" in client.get(url).content.decode()
 
     def test_a_saved_section_renews_every_page(self, client, debated):

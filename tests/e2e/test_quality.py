@@ -61,7 +61,7 @@ def make_reader_site():
 
 def add_conversation(article):
     """A thread deeper than the nesting shows, a website link and a removed comment with a reply."""
-    from comments.services import recount
+    from comments.services import comments_recount
     from tests.comments.helpers import make_comment
 
     def add(name, parent=None, **fields):
@@ -80,7 +80,7 @@ def add_conversation(article):
         chain = add(name, parent=chain)
     gone = add("Removed Person", is_removed=True)
     add("Eli Tan", parent=gone)
-    recount([article.pk])
+    comments_recount(article_pks=[article.pk])
     return first
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.forms_on_cached_pages import seconds_to_wait
 from newsroom.settings.base import redis_cache
 from tests.factories import ArticleFactory
 
@@ -164,3 +165,17 @@ def test_a_full_redis_is_a_cache_that_keeps_nothing_not_a_500(redis):
     for _ in range(2):
         status, html, queries = read_story(story)
         assert status == 200 and "Ferry timetable changes" in html and queries > 0
+
+
+@pytest.mark.django_db
+def test_forms_on_cached_pages_work_while_redis_is_dead(redis):
+    """The rate limits count in the cache: with Redis gone they count nothing, and the form still posts."""
+    from tests.comments.conftest import form_data
+
+    port, start, servers = redis
+    story = ArticleFactory(live=True, headline="Ferry timetable changes")
+    servers[0].kill()
+    servers[0].wait(5)
+    assert [seconds_to_wait("outage-test", "198.51.100.7", 1, 60) for _ in range(3)] == [0, 0, 0]
+    response = Client(raise_request_exception=False).post("/comments/post/", form_data(story, age=60))
+    assert response.status_code in (200, 302), response.status_code

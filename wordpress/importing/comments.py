@@ -2,7 +2,7 @@
 
 The comments app's services would mail and apply rules; an import only records
 what WordPress had, so comments are saved directly and each story's count is
-recomputed once at the end (`comments.services.recount`).
+recomputed once at the end (`comments.services.comments_recount`).
 """
 
 import re

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from articles.models import Article
-from comments.services import recount
+from comments.services import comments_recount
 
 from .. import wxr
 from ..models import ImportedObject
@@ -147,7 +147,7 @@ class Importer(AuthorsMixin, TermsMixin, PostsMixin, CommentsMixin, MediaMixin):
             pending = (article_pk, attachment_id)
             self._guarded(f"featured image {attachment_id}", line, self.lead_image, pending)
         for pks in batched(sorted(self.touched_articles), RECOUNT_BATCH, strict=False):
-            recount(pks)
+            comments_recount(article_pks=pks)
 
     def _channel(self, channel: wxr.Channel) -> None:
         self.blog_url = (channel.base_blog_url or channel.link or "").rstrip("/")

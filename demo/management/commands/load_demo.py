@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, Section, Source
 from comments.models import BlockedTerm, Comment, Report
-from comments.services import recount
+from comments.services import comments_recount
 from demo import comments as demo_comments
 from demo import content as demo_content
 
@@ -200,7 +200,7 @@ class Command(BaseCommand):
                     self.add_comment(article, thread, parent=None, minutes_after=30)
                 self.count("threads", created)
             if created:
-                recount([article.pk])
+                comments_recount(article_pks=[article.pk])
 
     def add_comment(self, article, entry, parent, minutes_after):
         state = entry.get("state", "visible")
