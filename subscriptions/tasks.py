@@ -2,13 +2,14 @@
 
 - `daily_digest_task` assembles the day's digest and starts sending it; the scheduler
   (`manage.py newsletter_scheduler`) enqueues it once a day after NEWSLETTER_DIGEST_TIME.
-- `subscribe_task` does what the sign-up form asked (`services.subscribe`), so the
+- `subscribe_task` does what the sign-up form asked (`services.subscriber_subscribe`), so the
   page answers alike for every address; then it blanks its own arguments in the
   queue, which would otherwise keep the reader's address, name and IP for good.
-- `send_digest_task` sends for at most NEWSLETTER_BATCH_SECONDS, then enqueues its own
-  successor if anything is left: a worker asked to stop (SIGTERM) is free within seconds,
-  and one killed outright leaves a digest whose heartbeat goes quiet, which
-  `sending.recover()` (called by the scheduler) hands to a new task.
+- `send_digest_task` runs `services.digest_send` for at most NEWSLETTER_BATCH_SECONDS,
+  then enqueues its own successor if anything is left: a worker asked to stop (SIGTERM)
+  is free within seconds, and one killed outright leaves a digest whose heartbeat goes
+  quiet, which `sending.recover()` (called by the scheduler) hands to a new task, and at
+  most the message it had in flight `sending`, which the lease turns `unknown`.
 """
 
 import logging
@@ -22,7 +23,7 @@ from taggit.models import Tag
 from articles.models import Article, Section
 
 from . import sending, services
-from .digest import assemble, next_period
+from .digest import next_period
 from .models import Digest
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def subscribe_task(
     """A sign-up from the form: subscribe (or remind) the address, then forget what the reader typed."""
     from django_tasks_db.models import DBTaskResult
 
-    services.subscribe(
+    services.subscriber_subscribe(
         email=email,
         name=name,
         sections=Section.objects.filter(pk__in=section_ids),
@@ -63,7 +64,7 @@ def send_digest_task(digest_id: int, pauses: int = 0) -> dict:
     digest = Digest.objects.filter(pk=digest_id).first()
     if digest is None or digest.status == Digest.Status.DONE:
         return {"digest": digest_id, "done": True}
-    outcome = sending.send(digest, seconds=settings.NEWSLETTER_BATCH_SECONDS)
+    outcome = services.digest_send(digest=digest, seconds=settings.NEWSLETTER_BATCH_SECONDS)
     if not outcome.done:
         now = timezone.now()
         if outcome.paused:  # the mail server is away: wait longer each time
@@ -79,10 +80,10 @@ def send_digest_task(digest_id: int, pauses: int = 0) -> dict:
 @task
 def daily_digest_task(edition: str) -> dict:
     """Make today's daily digest (`edition` is the local date it was scheduled for) and start sending it."""
-    digest = assemble(kind=Digest.Kind.DAILY)
+    digest = services.digest_assemble(kind=Digest.Kind.DAILY)
     if digest is None:
         return {"edition": edition, "digest": None}
-    started = sending.start(digest)
+    started = services.digest_enqueue(digest=digest)
     return {"edition": edition, "digest": digest.pk, "started": started}
 
 

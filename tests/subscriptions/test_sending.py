@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from newsroom.settings.base import mailers_from_url
 from subscriptions import sending, tasks
-from subscriptions.digest import assemble
+from subscriptions.services import digest_assemble
 from subscriptions.models import Delivery, Digest, Subscriber
 from tests.factories import ArticleFactory
 from tests.subscriptions.smtp_sink import SmtpSink
@@ -57,7 +57,7 @@ def add_subscribers(count: int, *, start: int = 0) -> list[Subscriber]:
 
 
 def new_digest(kind=Digest.Kind.MANUAL) -> Digest:
-    digest = assemble(kind=kind)
+    digest = digest_assemble(kind=kind)
     assert digest is not None
     return digest
 
@@ -497,7 +497,7 @@ def test_the_scheduler_does_nothing_without_new_stories_or_once_the_digest_exist
         assert tasks.schedule_daily_digest() is False  # nothing published
         ArticleFactory(live=True)
         add_subscribers(1)
-        assemble(kind=Digest.Kind.DAILY)
+        digest_assemble(kind=Digest.Kind.DAILY)
     with time_machine.travel(local(9, 0, settings), tick=False):
         ArticleFactory(live=True, published_at=timezone.now())
         assert tasks.schedule_daily_digest() is False  # today's is made

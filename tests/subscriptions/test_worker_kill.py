@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from subscriptions import sending
-from subscriptions.digest import assemble
+from subscriptions.services import digest_assemble
 from subscriptions.models import Delivery, Digest, Subscriber
 from tests.factories import ArticleFactory
 from tests.subscriptions.smtp_sink import SmtpSink
@@ -100,7 +100,7 @@ def seed() -> Digest:
         Subscriber(email=f"reader{i}@example.org", status=Subscriber.Status.CONFIRMED, confirmed_at=now)
         for i in range(READERS)
     )
-    digest = assemble(kind=Digest.Kind.DAILY)
+    digest = digest_assemble(kind=Digest.Kind.DAILY)
     assert digest is not None and digest.deliveries.count() == READERS
     return digest
 
