@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from subscriptions import digest as digests
 from subscriptions import services, tasks
 from subscriptions.admin import ERASED
 from subscriptions.models import Delivery, Digest, Subscriber
