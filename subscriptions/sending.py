@@ -257,7 +257,10 @@ class Sender:
 
     def send(self, delivery: Delivery, message: EmailMessage, started: datetime) -> None:
         """Hand one message to the mail server and record what it said."""
-        sending = Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claimed_at=started)
+        # `unknown` too: a slow send may outlive its lease while this sender lives.
+        sending = Delivery.objects.filter(
+            pk=delivery.pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started
+        )
         try:
             self.mailer.send_messages([message])
         except smtplib.SMTPSenderRefused as error:  # our address refused: not the reader's fault
@@ -282,10 +285,9 @@ class Sender:
             self.close()
             raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
         else:
-            # `unknown` too: a slow send may have outlived its lease while this sender lived.
-            Delivery.objects.filter(
-                pk=delivery.pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started
-            ).update(state=State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+            sending.update(
+                state=State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
             self.outcome.sent += 1
 
     # Recording outcomes; every change checks that the row is still this sender's.
@@ -294,11 +296,9 @@ class Sender:
         """Commit `sending` if the delivery is still ours and its reader still receives; when it was."""
         now = timezone.now()
         receiving = Subscriber.objects.receiving().filter(pk=OuterRef("subscriber_id"))
-        marked = (
-            Delivery.objects.filter(pk=delivery.pk, state=State.QUEUED, claimed_at=self.token)
-            .filter(Exists(receiving))
-            .update(state=State.SENDING, claimed_at=now)
-        )
+        marked = Delivery.objects.filter(
+            Exists(receiving), pk=delivery.pk, state=State.QUEUED, claimed_at=self.token
+        ).update(state=State.SENDING, claimed_at=now)
         return now if marked else None
 
     def cancel(self, delivery: Delivery, reason: str) -> None:
