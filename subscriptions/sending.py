@@ -5,6 +5,7 @@ What holds:
   NEWSLETTER_LEASE_SECONDS), and for each one commits `sending` before the message goes
   to the mail server and `sent` once the server has accepted it. Only `queued`
   deliveries are ever claimed, so nothing once `sending` goes out again by itself.
+  (The `sent` is saved in the same commit as the next message's `sending`.)
 - A sender that dies (SIGKILL, a lost machine) leaves the message it had in flight
   `sending`; once the lease has run out, the next run or the scheduler marks it
   `unknown`: perhaps delivered, never sent again automatically, counted in the admin's
@@ -192,6 +193,9 @@ class Sender:
         self.mailer = mailers.default
         self.factory = MessageFactory(digest)
         self.token: datetime | None = None
+        self.accepted: tuple[int, datetime, datetime] | None = (
+            None  # (pk, lease, when): `sent`, not yet saved
+        )
 
     def stopping(self) -> bool:
         return (self.deadline is not None and time.monotonic() >= self.deadline) or self.should_stop()
@@ -209,6 +213,7 @@ class Sender:
                 try:
                     self.batch(ids)
                 finally:
+                    self.save_sent()
                     release(ids, self.token)
         except MailServerUnavailable as error:
             self.outcome.paused = True
@@ -285,21 +290,35 @@ class Sender:
             self.close()
             raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
         else:
-            sending.update(
-                state=State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-            )
+            self.accepted = (delivery.pk, started, timezone.now())  # saved with the next mark: one commit
             self.outcome.sent += 1
 
     # Recording outcomes; every change checks that the row is still this sender's.
 
     def mark_sending(self, delivery: Delivery) -> datetime | None:
-        """Commit `sending` if the delivery is still ours and its reader still receives; when it was."""
+        """Commit `sending` if the delivery is still ours and its reader still receives; when it was.
+
+        The previous message's `sent` goes in the same commit: a sender killed before it
+        leaves that one `sending`, then `unknown`, as for the message in hand.
+        """
         now = timezone.now()
         receiving = Subscriber.objects.receiving().filter(pk=OuterRef("subscriber_id"))
-        marked = Delivery.objects.filter(
-            Exists(receiving), pk=delivery.pk, state=State.QUEUED, claimed_at=self.token
-        ).update(state=State.SENDING, claimed_at=now)
+        with transaction.atomic():
+            self.save_sent()
+            marked = Delivery.objects.filter(
+                Exists(receiving), pk=delivery.pk, state=State.QUEUED, claimed_at=self.token
+            ).update(state=State.SENDING, claimed_at=now)
         return now if marked else None
+
+    def save_sent(self) -> None:
+        """Record `sent` for the message the server last accepted."""
+        if self.accepted is not None:
+            pk, started, at = self.accepted
+            # `unknown` too: a slow send may outlive its lease while this sender lives.
+            Delivery.objects.filter(
+                pk=pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started
+            ).update(state=State.SENT, sent_at=at, attempts=F("attempts") + 1, last_error="")
+            self.accepted = None
 
     def cancel(self, delivery: Delivery, reason: str) -> None:
         mine = Delivery.objects.filter(pk=delivery.pk, state=State.QUEUED, claimed_at=self.token)
@@ -352,55 +371,3 @@ def bounced(subscriber_id: int | None) -> None:
         bounce_count__gte=settings.NEWSLETTER_BOUNCE_LIMIT,
         status=Subscriber.Status.CONFIRMED,
     ).update(status=Subscriber.Status.BOUNCING)
-
-
-# --- handing over to the worker --------------------------------------------------------
-
-
-def queued_send(digest_id: int) -> bool:
-    """Whether a send task for this digest waits in the queue (django-tasks-db)."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import send_digest_task
-
-    return (
-        DBTaskResult.objects.filter(task_path=send_digest_task.module_path, status="READY")
-        .filter(Q(args_kwargs__kwargs__digest_id=digest_id) | Q(args_kwargs__args__0=digest_id))
-        .exists()
-    )
-
-
-def enqueue(digest_id: int, *, run_after: datetime | None = None, pauses: int = 0) -> None:
-    """Hand the digest to the worker, now or at `run_after`, once the current transaction commits."""
-    from .tasks import send_digest_task
-
-    def go():
-        task = send_digest_task.using(run_after=run_after) if run_after else send_digest_task
-        task.enqueue(digest_id=digest_id, pauses=pauses)
-        touch(digest_id, max(run_after or timezone.now(), timezone.now()))
-
-    transaction.on_commit(go)
-
-
-def recover(now: datetime | None = None) -> list[int]:
-    """Expire dead senders' leases, and give every digest whose sender fell silent a new one.
-
-    Touching the heartbeat in the same UPDATE lets one scheduler win; a second sender
-    would be harmless anyway, since deliveries are claimed.
-    """
-    now = now or timezone.now()
-    expire_leases(now=now)
-    silent = now - lease()
-    recovered = []
-    digests = Digest.objects.filter(status=Digest.Status.SENDING).filter(
-        Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, created_at__lt=silent)
-    )
-    for digest_id, heartbeat in digests.values_list("pk", "heartbeat_at"):
-        won = Digest.objects.filter(
-            pk=digest_id, status=Digest.Status.SENDING, heartbeat_at=heartbeat
-        ).update(heartbeat_at=now)
-        if won and not queued_send(digest_id):
-            logger.warning("Digest %s: its sender fell silent; handing it to a new one.", digest_id)
-            enqueue(digest_id)
-            recovered.append(digest_id)
-    return recovered

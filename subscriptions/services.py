@@ -320,8 +320,10 @@ def digest_enqueue(*, digest: Digest) -> bool:
     started = Digest.objects.filter(pk=digest.pk, status=Digest.Status.SENDING, heartbeat_at=None).update(
         heartbeat_at=timezone.now()
     )
-    if started and not sending.queued_send(digest.pk):
-        sending.enqueue(digest.pk)
+    from .tasks import enqueue, queued_send
+
+    if started and not queued_send(digest.pk):
+        enqueue(digest.pk)
     return bool(started)
 
 
@@ -331,6 +333,8 @@ def digest_resend_unknown(*, digest: Digest, by: User) -> int:
     An editor's decision: those readers may have had this digest already. Each is then
     sent once more, like any queued delivery.
     """
+    from .tasks import enqueue, queued_send
+
     if not by.has_perm("subscriptions.add_digest"):
         raise PermissionDenied
     with transaction.atomic():
@@ -341,6 +345,6 @@ def digest_resend_unknown(*, digest: Digest, by: User) -> int:
             Digest.objects.filter(pk=digest.pk).update(
                 status=Digest.Status.SENDING, finished_at=None, heartbeat_at=timezone.now()
             )
-            if not sending.queued_send(digest.pk):
-                sending.enqueue(digest.pk)
+            if not queued_send(digest.pk):
+                enqueue(digest.pk)
     return count

@@ -340,7 +340,7 @@ def test_the_task_waits_longer_each_time_the_server_is_down(
     assert 25 < (successor.run_after - timezone.now()).total_seconds() <= 30
     digest.refresh_from_db()
     assert digest.heartbeat_at == successor.run_after  # a promise: recover() leaves it alone meanwhile
-    assert sending.recover() == []
+    assert tasks.recover() == []
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.send_digest_task.call(digest_id=digest.pk, pauses=1)
@@ -579,8 +579,8 @@ def test_recover_hands_a_silent_digest_to_a_new_sender_once(
     Digest.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=30))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert sending.recover() == [silent.pk]
-        assert sending.recover() == []  # its heartbeat was touched
+        assert tasks.recover() == [silent.pk]
+        assert tasks.recover() == []  # its heartbeat was touched
 
     assert send_tasks(silent.pk).filter(status="READY").count() == 1
     assert not send_tasks(alive.pk).exists()
@@ -589,7 +589,7 @@ def test_recover_hands_a_silent_digest_to_a_new_sender_once(
         django_capture_on_commit_callbacks(execute=True),
     ):
         # Both silent now; the first still has a task waiting in the queue: no second one.
-        assert sending.recover() == [alive.pk]
+        assert tasks.recover() == [alive.pk]
     assert send_tasks(silent.pk).count() == 1
 
 
@@ -597,12 +597,12 @@ def test_recover_picks_up_a_digest_nobody_ever_started(story, settings, django_c
     settings.NEWSLETTER_LEASE_SECONDS = 120
     add_subscribers(1)
     digest = new_digest()
-    assert sending.recover() == []  # just made: its sender may still be coming
+    assert tasks.recover() == []  # just made: its sender may still be coming
     with (
         time_machine.travel(timezone.now() + timedelta(minutes=3)),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert sending.recover() == [digest.pk]
+        assert tasks.recover() == [digest.pk]
 
 
 # --- the wire format -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from subscriptions import sending, services
+from subscriptions import sending, services, tasks
 from subscriptions.models import Delivery, Digest
 
 BAR_WIDTH = 30
@@ -118,8 +118,8 @@ class Command(BaseCommand):
             self.stdout.write("Already sent.")
             return
         if enqueue:
-            if not services.digest_enqueue(digest=digest) and not sending.queued_send(digest.pk):
-                sending.enqueue(digest.pk)
+            if not services.digest_enqueue(digest=digest) and not tasks.queued_send(digest.pk):
+                tasks.enqueue(digest.pk)
             self.stdout.write("Handed to the worker (manage.py db_worker).")
             return
         self.send(digest, counts, show=verbosity > 0)
