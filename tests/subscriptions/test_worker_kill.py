@@ -116,7 +116,7 @@ def kill_mid_send(digest: Digest, sink: SmtpSink, moment: str, env: dict, log: P
         if moment == WAITING:
             sink.stall_after(KILL_AT)
         assert services.digest_enqueue(digest=digest)
-        wait_until(lambda: sink.received >= KILL_AT, 60, f"{KILL_AT} messages at the sink", log)
+        wait_until(lambda: sink.received >= KILL_AT, 300, f"{KILL_AT} messages at the sink", log)
         if moment == WAITING:
             wait_until(
                 lambda: sink.held and sink.held == sink.open_connections, 30, "the sender to wait", log
