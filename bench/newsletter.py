@@ -9,6 +9,9 @@ sections or topics) and a day of stories, assembles the daily digest, then start
 SMTP sink (tests/subscriptions/smtp_sink.py) and ONE `manage.py db_worker`, each in a
 process of its own, and enqueues the send. While it runs the worker's resident memory
 is read from /proc every half second. It prints the figures and drops the database.
+With `--profile FILE` the worker runs under cProfile and the top 15 functions by
+cumulative time are printed (the profiler slows the worker: take the rate from a run
+without it).
 
 The worker runs with the production settings (DEBUG off), EMAIL_URL pointing at the sink.
 The sink only counts here, and reads DATA in chunks rather than aiosmtpd's line by line:
@@ -120,15 +123,14 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run(subscribers: int) -> None:
-    from subscriptions import sending
-    from subscriptions.digest import assemble
+def run(subscribers: int, profile: str | None = None) -> None:
+    from subscriptions import services
     from subscriptions.models import Delivery, Digest
 
     started = time.perf_counter()
     seed(subscribers)
     seeded = time.perf_counter()
-    digest = assemble(kind=Digest.Kind.DAILY)
+    digest = services.digest_assemble(kind=Digest.Kind.DAILY)
     assembled = time.perf_counter()
     deliveries = digest.deliveries.count()
     print(f"database            {connection.vendor}")
@@ -155,12 +157,14 @@ def run(subscribers: int) -> None:
             "LOG_LEVEL": "WARNING",
         }
         command = ["manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2", "--no-reload"]
+        if profile:  # written when the worker stops on SIGTERM, below
+            command = ["-m", "cProfile", "-o", profile, *command]
         worker = subprocess.Popen(  # noqa: S603 (our manage.py, fixed arguments)
             [sys.executable, *command], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
         )
         time.sleep(1.0)  # let it start before the clock does (Django's start-up is not sending)
         clock = time.perf_counter()
-        sending.start(digest)
+        services.digest_enqueue(digest=digest)
         peak_sampled, last_line = 0.0, clock
         while True:
             rss, _ = rss_mb(worker.pid)
@@ -171,7 +175,7 @@ def run(subscribers: int) -> None:
             if digest.status == Digest.Status.DONE:
                 break
             if time.perf_counter() - last_line >= 10:
-                counts = sending.progress(digest)
+                counts = Delivery.objects.progress([digest.pk])[digest.pk]
                 elapsed = time.perf_counter() - clock
                 print(f"  {elapsed:5.0f} s  sent {counts['sent']:,}  ({counts['sent'] / elapsed:,.0f}/s)  "
                       f"worker RSS {rss:.0f} MB", flush=True)  # fmt: skip
@@ -179,7 +183,7 @@ def run(subscribers: int) -> None:
             time.sleep(0.5)
         total = time.perf_counter() - clock
         _, peak = rss_mb(worker.pid)
-        counts = sending.progress(digest)
+        counts = Delivery.objects.progress([digest.pk])[digest.pk]
         first_last = Delivery.objects.filter(digest=digest, state="sent").order_by("sent_at")
         first = first_last.values_list("sent_at", flat=True).first()
         last = first_last.reverse().values_list("sent_at", flat=True).first()
@@ -194,7 +198,8 @@ def run(subscribers: int) -> None:
         sink.wait(10)
 
     sent = counts["sent"]
-    print(f"messages sent       {sent:,} (failed {counts['failed']}, cancelled {counts['cancelled']})")
+    print(f"messages sent       {sent:,} (failed {counts['failed']}, cancelled {counts['cancelled']}, "
+          f"unknown {counts['unknown']})")  # fmt: skip
     print(f"total time          {total:.1f} s from enqueue to done")
     print(f"messages per second {sent / total:,.0f} (first to last message: "
           f"{sent / max(sending_seconds, 1e-6):,.0f}/s over {sending_seconds:.1f} s)")  # fmt: skip
@@ -204,18 +209,24 @@ def run(subscribers: int) -> None:
           f"recipients over {summary.get('connections', 0)} connections")  # fmt: skip
     print(f"duplicates          {summary.get('duplicates', 0)}")
     print(f"worker log          {log}")
+    if profile:
+        import pstats
+
+        print(f"\nThe worker's time by function, top 15 by cumulative time ({profile}):")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--profile", metavar="FILE", help="Run the worker under cProfile, writing FILE.")
     args = parser.parse_args()
     if connection.vendor == "sqlite":  # a file, so that the worker process can open it
         folder = tempfile.mkdtemp(prefix="newsroom-bench-")
         connection.settings_dict.setdefault("TEST", {})["NAME"] = os.path.join(folder, "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
-        run(args.subscribers)
+        run(args.subscribers, args.profile)
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)

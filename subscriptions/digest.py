@@ -1,15 +1,13 @@
 """The digest: which stories go out, to whom, and the mail each reader gets.
 
-`assemble()` takes the stories published since the last digest and queues one
-Delivery for every receiving reader with enough of them; `MessageFactory` turns a
-digest into each reader's mail. Both work per *preference set* (the sections and
-tags a reader follows) rather than per reader: 100,000 readers share a few
-hundred sets, so matching is done once per set and each distinct list of stories
-is rendered once, with marks where each reader's name, address and links go.
+`queue_deliveries()` (run by `services.digest_assemble()`) queues one Delivery for
+every receiving reader with enough of the digest's stories; `MessageFactory` turns a
+digest into each reader's mail. Both work per *preference set* (the sections and tags
+a reader follows) rather than per reader: 100,000 readers share a few hundred sets, so
+matching is done once per set, and so is rendering the list of stories a set gets.
 """
 
 import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +16,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import Truncator
 
 from articles.models import Article, TaggedArticle
@@ -81,7 +77,7 @@ def next_period(now: datetime) -> tuple[datetime, datetime]:
     return (last_end or now - timedelta(hours=24)), now
 
 
-def _as_stories(articles: list[Article]) -> list[Story]:
+def as_stories(articles: list[Article]) -> list[Story]:
     tags = defaultdict(set)
     rows = TaggedArticle.objects.filter(content_object_id__in=[a.pk for a in articles])
     for article_id, tag_id in rows.values_list("content_object_id", "tag_id"):
@@ -105,7 +101,7 @@ def digest_stories(digest: Digest) -> list[Story]:
     """The digest's stories in its order; one taken off the site since is left out."""
     articles = Article.objects.published().filter(pk__in=digest.story_ids).select_related("section", "source")
     by_pk = {article.pk: article for article in articles}
-    return _as_stories([by_pk[pk] for pk in digest.story_ids if pk in by_pk])
+    return as_stories([by_pk[pk] for pk in digest.story_ids if pk in by_pk])
 
 
 def matching(stories: list[Story], preferences: Preferences) -> tuple[int, ...]:
@@ -159,45 +155,7 @@ def render_subject(*, edition, lead: Story | Article, kind: str) -> str:
     return Truncator(" ".join(text.split())).chars(SUBJECT_MAX)
 
 
-def assemble(*, now: datetime | None = None, kind: str = Digest.Kind.DAILY, by=None) -> Digest | None:
-    """Make the digest of the stories published since the last one and queue its deliveries.
-
-    Returns None, and creates nothing, when nothing was published. A daily digest is
-    made once per local date: asked again, the existing one is returned unchanged.
-    """
-    now = now or timezone.now()
-    edition = timezone.localdate(now)
-    if kind == Digest.Kind.DAILY:
-        existing = Digest.objects.filter(kind=Digest.Kind.DAILY, edition=edition).first()
-        if existing is not None:
-            return existing
-    start, end = next_period(now)
-    articles = stories_since(start, end)
-    if not articles:
-        return None
-    stories = _as_stories(articles)
-    try:
-        with transaction.atomic():
-            digest = Digest.objects.create(
-                kind=kind,
-                edition=edition,
-                period_start=start,
-                period_end=end,
-                story_ids=[story.pk for story in stories],
-                subject=render_subject(edition=edition, lead=stories[0], kind=kind),
-                created_by=by,
-            )
-            _queue_deliveries(digest, stories)
-    except IntegrityError:
-        # Another process made today's daily digest between our check and our insert.
-        existing = Digest.objects.filter(kind=Digest.Kind.DAILY, edition=edition).first()
-        if kind != Digest.Kind.DAILY or existing is None:
-            raise
-        return existing
-    return digest
-
-
-def _queue_deliveries(digest: Digest, stories: list[Story]) -> int:
+def queue_deliveries(digest: Digest, stories: list[Story]) -> int:
     """One queued Delivery per receiving reader with enough matching stories; counts once per set."""
     receiving = Subscriber.objects.receiving()
     preferences = preferences_of(receiving)
@@ -223,9 +181,6 @@ def _queue_deliveries(digest: Digest, stories: list[Story]) -> int:
 
 # --- messages --------------------------------------------------------------------------
 
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
-FIELDS = ("name", "email", "manage", "unsubscribe")
-
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
@@ -236,40 +191,25 @@ class Rendered:
     html: str
 
 
-class Body:
-    """A rendered body cut at the marks where a reader's details go; filled in one join."""
-
-    __slots__ = ("parts", "slots")
-
-    def __init__(self, rendered: str, marks: dict[str, str]):
-        by_mark = {mark: field for field, mark in marks.items()}
-        pieces = re.split("(" + "|".join(map(re.escape, by_mark)) + ")", rendered)
-        self.parts = pieces
-        self.slots = [(i, by_mark[pieces[i]]) for i in range(1, len(pieces), 2)]
-
-    def fill(self, values: dict[str, str]) -> str:
-        parts = self.parts.copy()
-        for i, field in self.slots:
-            parts[i] = values[field]
-        return "".join(parts)
+def tidy_text(text: str) -> str:
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
 
 
-def _link_pattern(url_name: str) -> tuple[str, str]:
-    """The absolute address of `url_name` around its token, worked out once (reverse() is slow)."""
-    probe = "tokenprobe"
-    prefix, found, suffix = tokens.absolute(reverse(url_name, args=[probe])).partition(probe)
-    if not found:
-        raise NoReverseMatch(f"{url_name} does not put its token in the address as it is")
-    return prefix, suffix
+def tidy_html(html: str) -> str:
+    """Without the templates' indentation: a smaller mail."""
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 
 
 class MessageFactory:
-    """Builds each reader's mail of one digest; make one per digest per batch of sending.
+    """Builds each reader's mail of one digest; make one per digest per run of sending.
 
-    The bodies are rendered once per distinct list of stories, with marks where the
-    reader's name, address and links go; a reader's mail is those bodies with the marks
-    filled in. Preferences are read per batch with `load_preferences()` (two queries),
-    from prefetched `sections`/`tags`, or, failing both, with two queries per reader.
+    A reader's mail is templates/subscriptions/email/digest.html and .txt rendered with
+    their name, address and links. The list of stories, the same for every reader who
+    follows the same things, is rendered once per preference set (email/stories.html and
+    .txt) and shown by the outer templates as it is.
     """
 
     def __init__(self, digest: Digest):
@@ -277,14 +217,17 @@ class MessageFactory:
         self.stories = digest_stories(digest)
         self.minimum = minimum_stories()
         self.host = site_host()
-        self.from_email = settings.DEFAULT_FROM_EMAIL
         self.list_id = f"<newsletter.{self.host}>"
-        mark = secrets.token_hex(6)  # nobody can type a mark into a headline or a name
-        self._marks = {field: f"nr{mark}{field}" for field in FIELDS}
+        self.context = {
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "subject": digest.subject,
+            "edition": digest.edition,
+            "daily": digest.kind == Digest.Kind.DAILY,
+        }
         self._matches: dict[Preferences, tuple[int, ...]] = {}
-        self._bodies: dict[tuple[int, ...], tuple[Body, Body]] = {}
+        self._lists: dict[tuple[int, ...], dict[str, str]] = {}
         self._preferences: dict[int, Preferences] = {}
-        self._links = None
 
     # preferences
 
@@ -295,22 +238,13 @@ class MessageFactory:
         for pk in ids:
             self._preferences[pk] = found.get(pk, EVERYTHING)
 
-    def _preferences_of(self, subscriber: Subscriber) -> Preferences:
-        if subscriber.pk in self._preferences:
-            return self._preferences[subscriber.pk]
-        prefetched = getattr(subscriber, "_prefetched_objects_cache", {})
-        if "sections" in prefetched and "tags" in prefetched:
-            return (
-                frozenset(s.pk for s in subscriber.sections.all()),
-                frozenset(t.pk for t in subscriber.tags.all()),
-            )
-        self.load_preferences([subscriber.pk])
-        return self._preferences[subscriber.pk]
-
-    def stories_for(self, preferences: Preferences = EVERYTHING) -> list[Story]:
-        return [self.stories[i] for i in self._match(preferences)]
-
-    def _match(self, preferences: Preferences) -> tuple[int, ...]:
+    def _match(self, subscriber: Subscriber | None) -> tuple[int, ...]:
+        if subscriber is None:
+            preferences = EVERYTHING
+        else:
+            if subscriber.pk not in self._preferences:
+                self.load_preferences([subscriber.pk])
+            preferences = self._preferences[subscriber.pk]
         picked = self._matches.get(preferences)
         if picked is None:
             picked = self._matches[preferences] = matching(self.stories, preferences)
@@ -318,93 +252,72 @@ class MessageFactory:
 
     # bodies
 
-    def _bodies_for(self, picked: tuple[int, ...]) -> tuple[Body, Body]:
-        bodies = self._bodies.get(picked)
-        if bodies is None:
+    def story_list(self, picked: tuple[int, ...]) -> dict[str, str]:
+        """The rendered list of these stories, and the preheader: the part readers share."""
+        found = self._lists.get(picked)
+        if found is None:
             stories = [self.stories[i] for i in picked]
-            context = {
-                "site_name": settings.SITE_NAME,
-                "site_url": settings.SITE_URL,
-                "digest": self.digest,
-                "subject": self.digest.subject,
-                "edition": self.digest.edition,
-                "daily": self.digest.kind == Digest.Kind.DAILY,
-                "stories": stories,
+            context = {**self.context, "stories": stories}
+            found = self._lists[picked] = {
+                "stories_text": render_to_string("subscriptions/email/stories.txt", context),
+                "stories_html": render_to_string("subscriptions/email/stories.html", context),
                 "preheader": Truncator(" · ".join(s.headline for s in stories[1:4])).chars(140),
-                "name": self._marks["name"],
-                "email": self._marks["email"],
-                "manage_url": self._marks["manage"],
-                "unsubscribe_url": self._marks["unsubscribe"],
             }
-            text = render_to_string("subscriptions/email/digest.txt", context)
-            text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
-            html = render_to_string("subscriptions/email/digest.html", context)
-            html = "\n".join(line.strip() for line in html.splitlines() if line.strip())  # a smaller mail
-            bodies = self._bodies[picked] = (Body(text, self._marks), Body(html, self._marks))
-        return bodies
+        return found
 
-    def _fill(self, picked, *, name: str, email: str, manage: str, unsubscribe: str) -> tuple[str, str]:
-        text, html = self._bodies_for(picked)
-        values = {
-            "name": f" {name}" if name else "",
+    def render(self, picked, *, name: str, email: str, manage_url: str, unsubscribe_url: str) -> Rendered:
+        context = {
+            **self.context,
+            **self.story_list(picked),
+            "name": name,
             "email": email,
-            "manage": manage,
-            "unsubscribe": unsubscribe,
+            "manage_url": manage_url,
+            "unsubscribe_url": unsubscribe_url,
         }
-        return text.fill(values), html.fill({field: escape(value) for field, value in values.items()})
-
-    def links(self, subscriber: Subscriber) -> tuple[str, str]:
-        """The reader's manage and unsubscribe addresses: tokens.manage_url() and unsubscribe_url(),
-        with one signature for both and no reverse() per reader."""
-        if self._links is None:
-            self._links = (_link_pattern("subscriptions:manage"), _link_pattern("subscriptions:unsubscribe"))
-        token = tokens.manage_token(subscriber)
-        (manage_prefix, manage_suffix), (leave_prefix, leave_suffix) = self._links
-        return manage_prefix + token + manage_suffix, leave_prefix + token + leave_suffix
+        text = tidy_text(render_to_string("subscriptions/email/digest.txt", context))
+        html = tidy_html(render_to_string("subscriptions/email/digest.html", context))
+        return Rendered(subject=self.digest.subject, text=text, html=html)
 
     # mails
 
     def message_for(self, subscriber: Subscriber) -> EmailMultiAlternatives | None:
         """This reader's mail, or None if fewer than the minimum stories match them now."""
-        picked = self._match(self._preferences_of(subscriber))
+        picked = self._match(subscriber)
         if len(picked) < self.minimum:
             return None
         name = clean_name(subscriber.name)
-        manage, unsubscribe = self.links(subscriber)
-        text, html = self._fill(
-            picked, name=name, email=subscriber.email, manage=manage, unsubscribe=unsubscribe
+        token = tokens.manage_token(subscriber)  # one signature for both links
+        unsubscribe_url = tokens.absolute(reverse("subscriptions:unsubscribe", args=[token]))
+        rendered = self.render(
+            picked,
+            name=name,
+            email=subscriber.email,
+            manage_url=tokens.absolute(reverse("subscriptions:manage", args=[token])),
+            unsubscribe_url=unsubscribe_url,
         )
         headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": self.list_id,
             "Message-ID": f"<digest-{self.digest.pk}.{subscriber.pk}@{self.host}>",
         }
         return EmailMultiAlternatives(
-            subject=self.digest.subject,
-            body=text,
-            from_email=self.from_email,
+            subject=rendered.subject,
+            body=rendered.text,
             to=[formataddr((name, subscriber.email)) if name else subscriber.email],
             headers=headers,
-            alternatives=[(html, "text/html")],
+            alternatives=[(rendered.html, "text/html")],
         )
-
-    def messages_for(self, subscribers) -> list[tuple[Subscriber, EmailMultiAlternatives | None]]:
-        """message_for() for a batch, reading all their preferences in two queries."""
-        subscribers = list(subscribers)
-        self.load_preferences([s for s in subscribers if s.pk not in self._preferences])
-        return [(subscriber, self.message_for(subscriber)) for subscriber in subscribers]
 
     def sample(self, *, name: str = "", email: str = "reader@example.org") -> Rendered | None:
         """What a reader following everything gets, with links that go nowhere (previews, tests)."""
-        picked = self._match(EVERYTHING)
+        picked = self._match(None)
         if not picked:
             return None
         nowhere = settings.SITE_URL + "/"
-        text, html = self._fill(
-            picked, name=clean_name(name), email=email, manage=nowhere, unsubscribe=nowhere
+        return self.render(
+            picked, name=clean_name(name), email=email, manage_url=nowhere, unsubscribe_url=nowhere
         )
-        return Rendered(subject=self.digest.subject, text=text, html=html)
 
     def test_message(self, *, to: str, name: str = "") -> EmailMultiAlternatives | None:
         """The sample, marked as a test, to one editor. No Delivery, no unsubscribe header."""
@@ -414,7 +327,6 @@ class MessageFactory:
         return EmailMultiAlternatives(
             subject=f"[Test] {rendered.subject}",
             body=rendered.text,
-            from_email=self.from_email,
             to=[to],
             headers={"List-Id": self.list_id},
             alternatives=[(rendered.html, "text/html")],

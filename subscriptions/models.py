@@ -5,8 +5,10 @@ A subscriber *receives* newsletters when confirmed and not paused:
 bouncing addresses never do.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from taggit.models import Tag
 
 from articles.models import Section
@@ -100,15 +102,35 @@ class Digest(models.Model):
         return f"{self.get_kind_display()} digest of {self.edition:%d %b %Y}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def progress(self, digest_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """Each digest's deliveries by state, and their total, in one query: what the admin,
+        `send_digest` and the task report."""
+        digest_ids = list(digest_ids)
+        State = Delivery.State
+        rows = (
+            self.filter(digest_id__in=digest_ids)
+            .order_by()
+            .values("digest_id")
+            .annotate(
+                total=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in State.values}
+            )
+        )
+        found = {row.pop("digest_id"): row for row in rows}
+        empty = dict.fromkeys([*State.values, "total"], 0)
+        return {pk: found.get(pk, empty) for pk in digest_ids}
+
+
 class Delivery(models.Model):
-    """One digest to one subscriber. The unique pair is what makes a send happen once."""
+    """One digest to one subscriber. The unique pair keeps a reader from being queued twice."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"  # claimed; the final dot of the SMTP DATA not yet written
+        QUEUED = "queued", "Queued"  # `claimed_at` set: a sender holds it, nothing handed to the server yet
+        SENDING = "sending", "Sending"  # committed just before the message goes to the mail server
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"  # the reader left before their turn came
+        UNKNOWN = "unknown", "Unknown"  # its sender died while sending: maybe sent, never sent again
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
@@ -117,9 +139,15 @@ class Delivery(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a sender took it; its lease runs NEWSLETTER_LEASE_SECONDS from here.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -1,30 +1,33 @@
-"""Every change to a subscriber goes through here: subscribe, confirm, preferences, unsubscribe, erase.
+"""Every change to subscribers and digests goes through here: subscribe, confirm, preferences,
+unsubscribe, erase; assemble, send, resend.
 
-Views, the admin and commands call these; each runs in one transaction and
-sends its mail only once that transaction has committed.
+Views, the admin, commands and tasks call these; each runs in one transaction and
+sends its mail or enqueues its task only once that transaction has committed.
 
 Rules worth knowing:
 - The sign-up page only enqueues the sign-up (`subscription_request()`); the worker
-  runs `subscribe()`, so the page does the same work for every address.
-- `subscribe()` looks the same from outside whatever the address's state, so
+  runs `subscriber_subscribe()`, so the page does the same work for every address.
+- `subscriber_subscribe()` looks the same from outside whatever the address's state, so
   the sign-up form never tells anyone whether an address is subscribed. It
   sends at most one mail per address per NEWSLETTER_MAIL_INTERVAL: a
   confirmation link to a new, pending, unsubscribed or bouncing address, a
   short "you are already subscribed" note to a confirmed one. A confirmed
   subscriber is never changed by it (the request is not proven to come from
   the mailbox's owner).
-- `confirm()` confirms a pending subscriber only. A confirmed one stays as it
+- `subscriber_confirm()` confirms a pending subscriber only. A confirmed one stays as it
   is; an unsubscribed or bouncing one stays out: asking again through the form
   is what makes an address pending again, with fresh consent, so a link that
   finds an address unsubscribed is older than the reader's leaving.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from taggit.models import Tag
@@ -33,8 +36,9 @@ from articles.models import Section
 from newsroom.forms_on_cached_pages import seconds_to_wait
 from newsroom.security import valid_ip
 
-from . import tokens
-from .models import Delivery, Subscriber
+from . import digest as digests
+from . import sending, tokens
+from .models import Delivery, Digest, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +75,9 @@ def subscription_request(
     ip: str | None = None,
     consent: str | None = None,
 ) -> None:
-    """Have the worker run `subscribe()` for this sign-up, once the current transaction commits.
+    """Have the worker run `subscriber_subscribe()` for this sign-up, once the transaction commits.
 
-    The sign-up page calls this, not `subscribe()`: the request then does the same work
+    The sign-up page calls this, not `subscriber_subscribe()`: the request then does the same work
     whatever the address's state (one row in the task queue), so nobody can tell a
     subscriber from a stranger by how long the page takes to answer.
     """
@@ -90,7 +94,7 @@ def subscription_request(
     transaction.on_commit(lambda: subscribe_task.enqueue(**arguments))
 
 
-def subscribe(
+def subscriber_subscribe(
     *,
     email: str,
     name: str = "",
@@ -185,7 +189,7 @@ def _send_safely(mail, subscriber: Subscriber) -> None:
 # The reader's own links -----------------------------------------------------------
 
 
-def confirm(subscriber: Subscriber, *, name: str | None = None) -> Subscriber:
+def subscriber_confirm(*, subscriber: Subscriber, name: str | None = None) -> Subscriber:
     """Pending → confirmed. Confirming twice changes nothing; a left address stays out (see above).
 
     `name` is the greeting the owner of the address kept on the confirm page: the one
@@ -203,9 +207,9 @@ def confirm(subscriber: Subscriber, *, name: str | None = None) -> Subscriber:
     return subscriber
 
 
-def update_preferences(
-    subscriber: Subscriber,
+def preferences_update(
     *,
+    subscriber: Subscriber,
     sections: Iterable[Section] | None = None,
     tags: Iterable[Tag] | None = None,
     paused: bool | None = None,
@@ -226,7 +230,7 @@ def update_preferences(
     return subscriber
 
 
-def unsubscribe(subscriber: Subscriber) -> Subscriber:
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
     """Leave at once. No newsletter reaches the address until it subscribes and confirms again."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -237,16 +241,110 @@ def unsubscribe(subscriber: Subscriber) -> Subscriber:
     return subscriber
 
 
-def erase(subscriber: Subscriber) -> None:
-    """Forget the address and everything kept with it; past deliveries keep their counts (SET_NULL)."""
-    erase_many([subscriber.pk])
+def subscriber_erase(*, pks: Iterable[int]) -> None:
+    """Forget these subscribers: their addresses and everything kept with them.
 
-
-def erase_many(pks: Iterable[int]) -> None:
-    """Delete subscribers; their queued mail is cancelled and SMTP errors (which quote addresses) blanked."""
+    Past deliveries keep their counts (SET_NULL); queued ones are cancelled and SMTP
+    errors, which quote addresses, are blanked.
+    """
     pks = list(pks)
     with transaction.atomic():
         deliveries = Delivery.objects.filter(subscriber_id__in=pks)
         deliveries.filter(state=Delivery.State.QUEUED).update(state=Delivery.State.CANCELLED)
         deliveries.exclude(last_error="").update(last_error="")
         Subscriber.objects.filter(pk__in=pks).delete()
+
+
+# Digests --------------------------------------------------------------------------------
+
+
+def digest_assemble(*, kind: str = Digest.Kind.DAILY, by: User | None = None, now=None) -> Digest | None:
+    """Make the digest of the stories published since the last one and queue its deliveries.
+
+    Returns None, and creates nothing, when nothing was published. A daily digest is
+    made once per local date: asked again, the existing one is returned unchanged.
+    """
+    if by is not None and not by.has_perm("subscriptions.add_digest"):
+        raise PermissionDenied
+    now = now or timezone.now()
+    edition = timezone.localdate(now)
+    daily = Digest.objects.filter(kind=Digest.Kind.DAILY, edition=edition)
+    if kind == Digest.Kind.DAILY and (existing := daily.first()) is not None:
+        return existing
+    start, end = digests.next_period(now)
+    stories = digests.as_stories(digests.stories_since(start, end))
+    if not stories:
+        return None
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(
+                kind=kind,
+                edition=edition,
+                period_start=start,
+                period_end=end,
+                story_ids=[story.pk for story in stories],
+                subject=digests.render_subject(edition=edition, lead=stories[0], kind=kind),
+                created_by=by,
+            )
+            digests.queue_deliveries(digest, stories)
+    except IntegrityError:
+        # Another process made today's daily digest between our check and our insert.
+        if kind != Digest.Kind.DAILY or (existing := daily.first()) is None:
+            raise
+        return existing
+    return digest
+
+
+def digest_send(
+    *,
+    digest: Digest,
+    seconds: float | None = None,
+    on_progress: Callable[[sending.Outcome], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> sending.Outcome:
+    """Send what is due of this digest in this process, for at most `seconds` (None: until nothing is due).
+
+    The worker's task and `manage.py send_digest` both send through this; each delivery
+    is committed `sending` before its message goes out and `sent` after (see sending.py).
+    """
+    if digest.status == Digest.Status.DONE:
+        return sending.Outcome(done=True)
+    return sending.Sender(digest, seconds=seconds, on_progress=on_progress, should_stop=should_stop).run()
+
+
+def digest_enqueue(*, digest: Digest) -> bool:
+    """Have the worker send this digest (`digest_send` in its task), once the transaction commits.
+
+    False if a sender has it already: its heartbeat is set or its task waits in the queue.
+    """
+    started = Digest.objects.filter(pk=digest.pk, status=Digest.Status.SENDING, heartbeat_at=None).update(
+        heartbeat_at=timezone.now()
+    )
+    from .tasks import enqueue, queued_send
+
+    if started and not queued_send(digest.pk):
+        enqueue(digest.pk)
+    return bool(started)
+
+
+def digest_resend_unknown(*, digest: Digest, by: User) -> int:
+    """Queue again the deliveries whose sender died while sending (`unknown`); returns how many.
+
+    An editor's decision: those readers may have had this digest already. Each is then
+    sent once more, like any queued delivery.
+    """
+    from .tasks import enqueue, queued_send
+
+    if not by.has_perm("subscriptions.add_digest"):
+        raise PermissionDenied
+    with transaction.atomic():
+        count = Delivery.objects.filter(digest=digest, state=Delivery.State.UNKNOWN).update(
+            state=Delivery.State.QUEUED, claimed_at=None, next_attempt_at=None, last_error=""
+        )
+        if count:
+            Digest.objects.filter(pk=digest.pk).update(
+                status=Digest.Status.SENDING, finished_at=None, heartbeat_at=timezone.now()
+            )
+            if not queued_send(digest.pk):
+                enqueue(digest.pk)
+    return count

@@ -113,7 +113,7 @@ def confirm(request, token: str):
     if not form.is_valid():
         return render(request, "subscriptions/confirm.html", _about(subscriber, form=form), status=400)
     was_confirmed = subscriber.status == Status.CONFIRMED
-    subscriber = services.confirm(subscriber, name=form.cleaned_data["name"])
+    subscriber = services.subscriber_confirm(subscriber=subscriber, name=form.cleaned_data["name"])
     if subscriber.status != Status.CONFIRMED:
         messages.info(request, "This link is older than your unsubscription, so nothing changed.")
     elif was_confirmed:
@@ -145,15 +145,15 @@ def manage(request, token: str):
     action = request.POST.get("action")
     active = subscriber.status in (Status.PENDING, Status.CONFIRMED)
     if action == "unsubscribe":
-        services.unsubscribe(subscriber)
+        services.subscriber_unsubscribe(subscriber=subscriber)
         messages.success(request, "You are unsubscribed: no more newsletters will come to this address.")
     elif action == "erase":
         email = subscriber.email
-        services.erase(subscriber)
+        services.subscriber_erase(pks=[subscriber.pk])
         messages.success(request, f"We have deleted {email} and everything we kept with it.")
         return redirect("subscriptions:signup")
     elif action in ("pause", "resume") and active:
-        services.update_preferences(subscriber, paused=action == "pause")
+        services.preferences_update(subscriber=subscriber, paused=action == "pause")
         if action == "pause":
             messages.success(request, "The newsletter is paused. Resume it here whenever you like.")
         else:
@@ -162,8 +162,8 @@ def manage(request, token: str):
         form = PreferencesForm(request.POST, subscriber=subscriber)
         if not form.is_valid():
             return _manage_page(request, subscriber, form, status=400)
-        services.update_preferences(
-            subscriber, sections=form.cleaned_data["sections"], tags=form.cleaned_data["tags"]
+        services.preferences_update(
+            subscriber=subscriber, sections=form.cleaned_data["sections"], tags=form.cleaned_data["tags"]
         )
         messages.success(request, "Your choices are saved.")
     elif action not in ("pause", "resume", "save"):
@@ -182,7 +182,7 @@ def unsubscribe(request, token: str):
     except tokens.BadToken as error:
         return _bad_link(request, error)
     if request.method == "POST":
-        subscriber = services.unsubscribe(subscriber)
+        subscriber = services.subscriber_unsubscribe(subscriber=subscriber)
         return render(request, "subscriptions/unsubscribed.html", _about(subscriber))
     if subscriber.status == Status.UNSUBSCRIBED:
         return render(request, "subscriptions/unsubscribed.html", _about(subscriber))

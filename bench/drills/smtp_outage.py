@@ -7,8 +7,10 @@ A real `manage.py db_worker` and `manage.py newsletter_scheduler` (production se
 send a digest to the drill's confirmed subscribers through a real SMTP server (the
 aiosmtpd sink of tests/subscriptions/smtp_sink.py, in this process). After
 `--down-after` messages the sink stops: it drops every open connection and refuses new
-ones. `--down-for` seconds later it listens again on the same port. Passes when every
-subscriber received exactly one message, none twice and none missing, and the digest is done.
+ones. `--down-for` seconds later it listens again on the same port. Passes when nobody
+received two messages, the digest is done, and every subscriber received exactly one
+except at most the one whose message was in hand when the connection broke: that
+delivery is `unknown` (the server may have kept it), and is the only one missing.
 """
 
 import argparse
@@ -43,8 +45,8 @@ def prepare_digest(subscribers: int):
     """A fresh story and a digest of it for `subscribers` new confirmed readers (only ours)."""
     from django.utils import timezone
 
-    from subscriptions.digest import assemble
     from subscriptions.models import Digest, Subscriber
+    from subscriptions.services import digest_assemble
     from tests.factories import ArticleFactory
 
     Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).exclude(email__endswith=DOMAIN).update(
@@ -61,7 +63,7 @@ def prepare_digest(subscribers: int):
         headline=f"Storm closes the ferry terminal ({now:%H:%M:%S})",
         slug=f"storm-closes-the-ferry-terminal-{now:%Y%m%d%H%M%S%f}",
     )
-    digest = assemble(kind=Digest.Kind.MANUAL)
+    digest = digest_assemble(kind=Digest.Kind.MANUAL)
     if digest is None:
         raise RuntimeError("no digest was assembled")
     return digest
@@ -95,7 +97,7 @@ def main(argv=None) -> int:
         django_setup(args.database_url, sink.url)
         from django_tasks_db.models import DBTaskResult
 
-        from subscriptions import sending
+        from subscriptions import services
         from subscriptions.models import Delivery, Digest
         from subscriptions.tasks import send_digest_task
 
@@ -113,7 +115,7 @@ def main(argv=None) -> int:
             )  # fmt: skip
             processes.append(start("newsletter_scheduler", env=env, log_path=log_path))
             began = time.monotonic()
-            assert sending.start(digest)
+            assert services.digest_enqueue(digest=digest)
             if not sink.wait_for(args.down_after, timeout=args.timeout):
                 raise RuntimeError(f"only {sink.received} messages arrived before the planned outage")
             sink.stop()
@@ -192,10 +194,22 @@ def main(argv=None) -> int:
         f"  duplicates                  {len(duplicates)}",
         f"  missing                     {len(missing)}",
     ]
-    ok = not duplicates and not missing and states == Counter({Delivery.State.SENT: len(expected)})
+    unknown = set(
+        Delivery.objects.filter(digest=digest, state=Delivery.State.UNKNOWN).values_list(
+            "subscriber__email", flat=True
+        )
+    )
+    lines.insert(-1, f"  unknown (in hand at the cut) {len(unknown)}")
+    ok = (
+        not duplicates
+        and missing <= unknown
+        and len(unknown) <= 1
+        and states
+        == +Counter({Delivery.State.SENT: len(expected) - len(unknown), Delivery.State.UNKNOWN: len(unknown)})
+    )
     lines.append(f"  result                      {'PASS' if ok else 'FAIL'}")
     print("\n".join(lines), flush=True)
-    if duplicates or missing:
+    if duplicates or missing - unknown:
         print(json.dumps({"duplicates": sorted(duplicates)[:10], "missing": sorted(missing)[:10]}))
     log_path.unlink(missing_ok=True)
     return 0 if ok else 1

@@ -2,16 +2,21 @@
 
 import re
 import time
+from collections import Counter
 from itertools import count
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from subscriptions import services
+from newsroom.settings.base import mailers_from_url
+from subscriptions import services, tasks
 from subscriptions.forms import STAMP_SALT
-from subscriptions.models import Subscriber
+from subscriptions.models import Delivery, Digest, Subscriber
+from tests.factories import ArticleFactory
+from tests.subscriptions.smtp_sink import SmtpSink
 
 _numbers = count(1)
 
@@ -89,3 +94,61 @@ def text_of(response) -> str:
     """The words on a page, tags removed and spaces collapsed."""
     html = response.content.decode()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# Sending ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as sink:
+        settings.MAILERS = mailers_from_url(sink.url)
+        yield sink
+
+
+@pytest.fixture
+def staff_user(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("chief", "chief@example.org", "a long password")
+
+
+@pytest.fixture
+def story(db):
+    return ArticleFactory(live=True, headline="The harbour reopens to ferries")
+
+
+def add_subscribers(count: int, *, start: int = 0) -> list[Subscriber]:
+    now = timezone.now()
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"reader{i}@example.org",
+            name=f"Reader {i}" if i % 2 else "",
+            status=Subscriber.Status.CONFIRMED,
+            confirmed_at=now,
+            consent_at=now,
+        )
+        for i in range(start, start + count)
+    )
+    return list(Subscriber.objects.order_by("pk"))
+
+
+def new_digest(kind=Digest.Kind.MANUAL) -> Digest:
+    digest = services.digest_assemble(kind=kind)
+    assert digest is not None
+    return digest
+
+
+def progress(digest) -> dict[str, int]:
+    return Delivery.objects.progress([digest.pk])[digest.pk]
+
+
+def states(digest) -> Counter:
+    return Counter(digest.deliveries.values_list("state", flat=True))
+
+
+def send_tasks(digest_id=None):
+    rows = DBTaskResult.objects.filter(task_path=tasks.send_digest_task.module_path)
+    if digest_id is not None:
+        rows = rows.filter(args_kwargs__kwargs__digest_id=digest_id)
+    return rows

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from subscriptions import digest as digests
-from subscriptions import tasks
+from subscriptions import services, tasks
 from subscriptions.admin import ERASED
 from subscriptions.models import Delivery, Digest, Subscriber
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
@@ -129,7 +128,7 @@ class TestPreview:
         assert not Digest.objects.exists()
 
     def test_an_existing_digest(self, staff_client, stories):
-        digest = digests.assemble()
+        digest = services.digest_assemble()
         story(0.5, headline="Published after the digest")
         response = staff_client.get(reverse("admin:subscriptions_digest_preview", args=[digest.pk]))
         page = response.content.decode()
@@ -166,7 +165,7 @@ class TestSendATest:
 
     def test_an_existing_digest_records_no_delivery(self, editor_client, stories, mailoutbox):
         reader("reader@example.org")
-        digest = digests.assemble()
+        digest = services.digest_assemble()
         response = editor_client.post(reverse("admin:subscriptions_digest_test", args=[digest.pk]))
         assert response.status_code == 302
         (mail,) = mailoutbox
@@ -250,7 +249,7 @@ class TestDigestPages:
 
     def test_the_digest_page_is_read_only_with_progress_stories_and_buttons(self, staff_client, stories):
         reader("a@example.org")
-        digest = digests.assemble()
+        digest = services.digest_assemble()
         Delivery.objects.update(state=State.FAILED, last_error="550 5.1.1 mailbox unknown")
         response = staff_client.get(reverse("admin:subscriptions_digest_change", args=[digest.pk]))
         page = response.content.decode()
@@ -411,6 +410,4 @@ class TestSubscribers:
 
 
 def digests_progress(digest) -> dict[str, int]:
-    from subscriptions.admin import progress_of
-
-    return {state: n for state, n in progress_of([digest.pk])[digest.pk].items() if n}
+    return {state: n for state, n in Delivery.objects.progress([digest.pk])[digest.pk].items() if n}

@@ -275,7 +275,7 @@ class TestOneClickUnsubscribe:
 class TestServices:
     def test_update_preferences_leaves_alone_what_it_is_not_given(self, newsroom):
         subscriber = make_subscriber(sections=[newsroom["ports"]], tags=[newsroom["Weather"]])
-        services.update_preferences(subscriber, paused=True)
+        services.preferences_update(subscriber=subscriber, paused=True)
         subscriber.refresh_from_db()
         assert subscriber.paused
         assert list(subscriber.sections.all()) == [newsroom["ports"]]
@@ -283,5 +283,5 @@ class TestServices:
 
     def test_confirm_leaves_a_left_address_out(self):
         for status in (Status.UNSUBSCRIBED, Status.BOUNCING):
-            subscriber = services.confirm(make_subscriber(status=status))
+            subscriber = services.subscriber_confirm(subscriber=make_subscriber(status=status))
             assert subscriber.status == status

@@ -250,13 +250,13 @@ class TestConfirm:
 
     def test_a_link_for_an_erased_subscriber_does_not_work(self, pending, client):
         subscriber, link = pending
-        services.erase(subscriber)
+        services.subscriber_erase(pks=[subscriber.pk])
         assert client.post(link).status_code == 400
 
     def test_a_link_older_than_the_unsubscription_subscribes_nobody(self, pending, client):
         subscriber, link = pending
         client.post(link)
-        services.unsubscribe(subscriber)
+        services.subscriber_unsubscribe(subscriber=subscriber)
         response = client.post(link, follow=True)
         assert "older than your unsubscription" in text_of(response)
         assert "This link cannot subscribe you" in text_of(client.get(link))
@@ -351,7 +351,7 @@ class TestAskingAgain:
         def sign_up_at_once():
             try:
                 barrier.wait(timeout=10)
-                services.subscribe(email="ada@example.org", ip="192.0.2.1")
+                services.subscriber_subscribe(email="ada@example.org", ip="192.0.2.1")
             except Exception as error:  # reported by the assertion below
                 errors.append(error)
             finally:

@@ -5,10 +5,11 @@
     manage.py send_digest --digest 42        # send (or finish sending) digest 42
     manage.py send_digest --now --enqueue    # make it here, let the worker (db_worker) send it
 
-Sending in this process waits for the mail server when it is away and for retries
-when they are due, until every delivery is sent, failed or cancelled. Ctrl-C stops
-after the message in hand; what is left is sent by the next run or, once the digest's
-heartbeat goes quiet, by the worker (the scheduler hands it over).
+Sending in this process (`services.digest_send`, as the worker does) waits for the
+mail server when it is away and for retries when they are due, until every delivery is
+sent, failed, cancelled or unknown. Ctrl-C stops after the message in hand; what is left
+is sent by the next run or, once the digest's heartbeat goes quiet, by the worker (the
+scheduler hands it over).
 """
 
 import signal
@@ -19,9 +20,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from subscriptions import sending
-from subscriptions.digest import assemble
-from subscriptions.models import Digest
+from subscriptions import sending, services, tasks
+from subscriptions.models import Delivery, Digest
 
 BAR_WIDTH = 30
 TTY_EVERY = 0.1  # seconds between redraws of the bar
@@ -46,7 +46,8 @@ class ProgressBar:
         sent = self.before["sent"] + outcome.sent
         failed = self.before["failed"] + outcome.failed
         cancelled = self.before["cancelled"] + outcome.cancelled
-        done = sent + failed + cancelled
+        unknown = self.before["unknown"] + outcome.unknown
+        done = sent + failed + cancelled + unknown
         elapsed = max(time.monotonic() - self.started, 1e-6)
         rate = outcome.sent / elapsed
         filled = BAR_WIDTH * done // self.total if self.total else BAR_WIDTH
@@ -57,6 +58,8 @@ class ProgressBar:
         )
         if outcome.deferred:
             text += f" · {outcome.deferred:,} to retry"
+        if unknown:
+            text += f" · unknown {unknown:,}"
         return text, done
 
     def update(self, outcome: sending.Outcome, *, final: bool = False) -> None:
@@ -98,7 +101,7 @@ class Command(BaseCommand):
     def handle(self, *args, now, digest, daily, enqueue, verbosity, **options):
         if now:
             kind = Digest.Kind.DAILY if daily else Digest.Kind.MANUAL
-            found = assemble(kind=kind)
+            found = services.digest_assemble(kind=kind)
             if found is None:
                 self.stdout.write("Nothing was published since the last digest: nothing to send.")
                 return
@@ -107,7 +110,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"There is no digest {digest}.")
         digest = found
-        counts = sending.progress(digest)
+        counts = Delivery.objects.progress([digest.pk])[digest.pk]
         self.stdout.write(
             f"{digest} (#{digest.pk}): {counts['total']:,} deliveries, {counts['queued']:,} queued."
         )
@@ -115,8 +118,8 @@ class Command(BaseCommand):
             self.stdout.write("Already sent.")
             return
         if enqueue:
-            if not sending.start(digest) and not sending.queued_send(digest.pk):
-                sending.enqueue(digest.pk)
+            if not services.digest_enqueue(digest=digest) and not tasks.queued_send(digest.pk):
+                tasks.enqueue(digest.pk)
             self.stdout.write("Handed to the worker (manage.py db_worker).")
             return
         self.send(digest, counts, show=verbosity > 0)
@@ -134,8 +137,8 @@ class Command(BaseCommand):
         with stop:
             while not stop.requested:
                 sending.touch(digest.pk)
-                outcome = sending.send(
-                    digest,
+                outcome = services.digest_send(
+                    digest=digest,
                     on_progress=(lambda run, before=totals: update(add(before, run))) if update else None,
                     should_stop=lambda: stop.requested,
                 )
@@ -169,7 +172,7 @@ class Command(BaseCommand):
             f"in {seconds:.1f} s ({rate:,.0f} messages/s)."
         )
         if stop.requested:
-            final = sending.progress(digest)
+            final = Delivery.objects.progress([digest.pk])[digest.pk]
             self.stdout.write(
                 f"Stopped: {final['queued'] + final['sending']:,} deliveries left; "
                 "run again with --digest, or let the worker finish them."
@@ -185,6 +188,7 @@ def add(total: sending.Outcome, run: sending.Outcome) -> sending.Outcome:
         failed=total.failed + run.failed,
         cancelled=total.cancelled + run.cancelled,
         deferred=run.deferred,
+        unknown=total.unknown + run.unknown,
     )
 
 

@@ -1,187 +1,39 @@
-"""The newsletter's admin: subscribers (export, erasure), digests with their true progress, deliveries.
+"""The digests' admin, with their progress, and the deliveries' (both records, read-only).
 
 Editors preview the digest that would go out now or any past one, send either to
-themselves as a test, and send one by hand. Subscribers join only through double
-opt-in, so nobody is added here; deleting one erases them.
+themselves as a test, send one by hand, and send again to the readers whose delivery
+is `unknown` (its sender died while sending).
 """
 
-import csv
-
 from django.contrib import admin, messages
-from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Article, Section
+from articles.models import Article
 from newsroom.admin import RecordAdmin
 from newsroom.security import allow_inline_styles
-
-from . import digest as digests
-from . import services
-from .models import Delivery, Digest, Subscriber
+from subscriptions import digest as digests
+from subscriptions import services
+from subscriptions.models import Delivery, Digest, Subscriber
 
 State = Delivery.State
-ERASED = "Erased subscriber"
-
-
-# --- subscribers -----------------------------------------------------------------------
-
-CSV_COLUMNS = [
-    "email", "name", "status", "paused", "sections", "tags",
-    "consent_at", "consent_ip", "consent_text", "confirmed_at", "created_at",
-]  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """A file for csv.writer that hands each row back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-@admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "status", "paused", "created_at", "confirmed_at"]
-    list_filter = ["status", "paused"]
-    search_fields = ["email", "name"]
-    list_per_page = 100
-    show_full_result_count = False
-    date_hierarchy = "created_at"
-    actions = ["export_csv"]
-    autocomplete_fields = ["sections", "tags"]
-    fieldsets = [
-        (None, {"fields": ["email", "name", "status", "paused"]}),
-        ("What they follow (nothing chosen: everything)", {"fields": ["sections", "tags"]}),
-        (
-            "Consent",
-            {"fields": ["consent_at", "consent_ip", "consent_text", "created_at", "confirmed_at"]},
-        ),
-        ("Mail", {"fields": ["unsubscribed_at", "last_mailed_at", "bounce_count"]}),
-    ]
-    # The address and the status change only through the reader's own links (or erasure).
-    readonly_fields = [
-        "email",
-        "status",
-        "consent_at",
-        "consent_ip",
-        "consent_text",
-        "created_at",
-        "confirmed_at",
-        "unsubscribed_at",
-        "last_mailed_at",
-        "bounce_count",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # a subscriber joins only by confirming their own address
-
-    # --- export -------------------------------------------------------------------------
-
-    @admin.action(description="Export selected subscribers as CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
-        rows = (
-            queryset.order_by("pk")
-            .prefetch_related(Prefetch("sections", queryset=Section.objects.only("name")), "tags")
-            .iterator(chunk_size=2_000)
-        )
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield writer.writerow(CSV_COLUMNS)
-            for subscriber in rows:
-                values = {
-                    **{column: getattr(subscriber, column, None) for column in CSV_COLUMNS},
-                    "sections": "; ".join(s.name for s in subscriber.sections.all()),
-                    "tags": "; ".join(t.name for t in subscriber.tags.all()),
-                }
-                yield writer.writerow([csv_cell(values[column]) for column in CSV_COLUMNS])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        filename = f"subscribers-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    # --- erasure --------------------------------------------------------------------------
-    # Deleting the row removes the address, name and consent record. Deliveries stay for the
-    # digests' counts (their subscriber becomes empty), but queued ones are cancelled and
-    # their error texts, which may quote the address, are blanked. The admin's own log
-    # names an object by its str(), the address, so those entries are renamed too.
-
-    def log_deletions(self, request, queryset):
-        content_type = ContentType.objects.get_for_model(Subscriber)
-        return LogEntry.objects.bulk_create(
-            [
-                LogEntry(
-                    user_id=request.user.pk,
-                    content_type_id=content_type.pk,
-                    object_id=str(subscriber.pk),
-                    object_repr=ERASED,
-                    action_flag=DELETION,
-                )
-                for subscriber in queryset
-            ]
-        )
-
-    def delete_model(self, request, obj):
-        self._erase([obj.pk])
-
-    def delete_queryset(self, request, queryset):
-        self._erase(list(queryset.values_list("pk", flat=True)))
-
-    @staticmethod
-    def _erase(pks: list[int]) -> None:
-        with transaction.atomic():
-            services.erase_many(pks)
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Subscriber),
-                object_id__in=[str(pk) for pk in pks],
-            ).update(object_repr=ERASED)
-
-
-# --- digests ---------------------------------------------------------------------------
-
-
-def progress_of(digest_ids) -> dict[int, dict[str, int]]:
-    """Deliveries of each digest by state, and their total: one aggregate query for them all."""
-    rows = (
-        Delivery.objects.filter(digest_id__in=list(digest_ids))
-        .order_by()
-        .values("digest_id")
-        .annotate(total=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in State.values})
-    )
-    found = {row.pop("digest_id"): row for row in rows}
-    empty = dict.fromkeys([*State.values, "total"], 0)
-    return {pk: found.get(pk, empty) for pk in digest_ids}
 
 
 def describe_progress(progress: dict[str, int]) -> str:
-    """'sent 1,234 · queued 10 · failed 2 of 1,246', naming in-flight and cancelled ones only if any."""
+    """'sent 1,234 · queued 10 · failed 2 of 1,246', naming sending, unknown and cancelled ones if any."""
     parts = [f"sent {progress[State.SENT]:,}", f"queued {progress[State.QUEUED]:,}"]
     if progress[State.SENDING]:
         parts.append(f"sending {progress[State.SENDING]:,}")
     parts.append(f"failed {progress[State.FAILED]:,}")
-    if progress[State.CANCELLED]:
-        parts.append(f"cancelled {progress[State.CANCELLED]:,}")
+    for state in (State.UNKNOWN, State.CANCELLED):
+        if progress[state]:
+            parts.append(f"{state} {progress[state]:,}")
     return f"{' · '.join(parts)} of {progress['total']:,}"
 
 
@@ -191,7 +43,7 @@ class DigestChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         rows = list(self.result_list)
-        progress = progress_of([digest.pk for digest in rows])
+        progress = Delivery.objects.progress(digest.pk for digest in rows)
         for digest in rows:
             digest.progress = progress[digest.pk]
         self.result_list = rows
@@ -207,6 +59,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
     list_select_related = ["created_by"]
     change_list_template = "admin/subscriptions/digest/change_list.html"
     change_form_template = "admin/subscriptions/digest/change_form.html"
+    actions = ["resend_unknown"]
     fieldsets = [
         (None, {"fields": ["subject", "kind", "edition", "status", "progress_display"]}),
         ("Stories, lead first", {"fields": ["stories_display"]}),
@@ -249,6 +102,18 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
     def has_send_permission(self, request) -> bool:
         return request.user.has_perm("subscriptions.add_digest")
 
+    @admin.action(description="Send again to the readers whose delivery is unknown", permissions=["send"])
+    def resend_unknown(self, request, queryset):
+        count = sum(services.digest_resend_unknown(digest=digest, by=request.user) for digest in queryset)
+        if count:
+            self.message_user(
+                request,
+                f"{count:,} unknown deliver{'ies' if count != 1 else 'y'} queued again.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "None of these digests has an unknown delivery.", messages.WARNING)
+
     # --- the list and the page ----------------------------------------------------------
 
     def get_changelist(self, request, **kwargs):
@@ -264,7 +129,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
 
     def _progress(self, obj) -> dict[str, int]:
         if not hasattr(obj, "progress"):
-            obj.progress = progress_of([obj.pk])[obj.pk]
+            obj.progress = Delivery.objects.progress([obj.pk])[obj.pk]
         return obj.progress
 
     @admin.display(description="progress")
@@ -394,7 +259,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
         if not self.has_send_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            digest = digests.assemble(kind=Digest.Kind.MANUAL, by=request.user)
+            digest = services.digest_assemble(kind=Digest.Kind.MANUAL, by=request.user)
             if digest is None:
                 self.message_user(
                     request,
@@ -402,9 +267,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
                     messages.WARNING,
                 )
                 return HttpResponseRedirect(reverse("admin:subscriptions_digest_changelist"))
-            from subscriptions import sending
-
-            sending.start(digest)  # heartbeat set and the worker's task queued once, on commit
+            services.digest_enqueue(digest=digest)  # the worker's task, queued once, on commit
             total = Delivery.objects.filter(digest=digest).count()
             self.message_user(
                 request,
