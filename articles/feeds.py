@@ -23,8 +23,8 @@ from taggit.models import Tag
 
 from newsroom.text import xml_text
 
-from . import reading
 from .models import NEWEST_FIRST, Article, Author, Section, Source
+from .selectors import NOT_ON_CARDS, bylines_with_authors
 
 FEED_LENGTH = 30
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -46,11 +46,13 @@ def story_guid(article: Article) -> str:
 
 
 def feed_stories():
-    """The newest public stories, with their sections and sources (items() adds bylines and tags)."""
+    """The newest public stories, with everything an item shows: section, source, bylines, tags."""
     return (
         Article.objects.published()
         .filter(section__isnull=False)  # a story without a section has no public address
         .select_related("section", "source")
+        .defer(*NOT_ON_CARDS)
+        .prefetch_related(bylines_with_authors(), "tags")
         .order_by(*NEWEST_FIRST)
     )
 
@@ -144,8 +146,7 @@ class StoryFeed(Feed):
 
     def items(self, obj):
         """The feed's stories with everything an item shows, in three queries."""
-        stories = list(self.filter_stories(feed_stories(), obj)[:FEED_LENGTH])
-        return reading.with_tags(reading.with_bylines(stories))
+        return self.filter_stories(feed_stories(), obj)[:FEED_LENGTH]
 
     # --- each story -------------------------------------------------------
 

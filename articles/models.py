@@ -13,8 +13,6 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.addresses import address
-
 from .images import prepare_renditions, renditions_stored, validate_image
 from .sanitize import sanitize_html
 
@@ -46,7 +44,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:source", self.slug)
+        return reverse("articles:source", args=[self.slug])
 
 
 class Section(models.Model):
@@ -64,7 +62,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:section", self.slug)
+        return reverse("articles:section", args=[self.slug])
 
 
 class Author(models.Model):
@@ -87,7 +85,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:author", self.slug)
+        return reverse("articles:author", args=[self.slug])
 
 
 class TaggedArticle(TaggedItemBase):
@@ -227,6 +225,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name, verbose_name_plural = "story", "stories"
         ordering = [*NEWEST_FIRST]
         # Each reader list reads its newest stories straight from an index, in the order above.
         indexes = [
@@ -282,13 +281,15 @@ class Article(models.Model):
         if not (self.section_id and self.published_at):
             return reverse("articles:preview", args=[self.pk])
         day = timezone.localtime(self.published_at)
-        return address(
+        return reverse(
             "articles:detail",
-            section=self.section.slug,
-            year=day.year,
-            month=f"{day.month:02d}",
-            day=f"{day.day:02d}",
-            slug=self.slug,
+            kwargs={
+                "section": self.section.slug,
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
         )
 
     @property

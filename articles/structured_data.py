@@ -43,7 +43,7 @@ def article_ld(article) -> dict:
             for b in article.bylines.all()
         ],
         "publisher": publisher(),
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": sorted(tag.name for tag in article.tags.all()),
     }
     if article.section_id:
         data["articleSection"] = article.section.name

@@ -1,0 +1,67 @@
+"""What reader pages read, as querysets that start from `Article.objects.published()`.
+
+A card shows a story's section, headline, standfirst, bylines, date, source and
+comment count; the story page shows the rest of the story and its tags and corrections.
+"""
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Value
+
+from .models import NEWEST_FIRST, Article, Byline
+
+# What no card shows: the body and the search vector are most of a story's bytes.
+NOT_ON_CARDS = ("body", "search_vector")
+
+
+def bylines_with_authors() -> Prefetch:
+    """A story's bylines in byline order, each with its author, for `story.bylines.all()`."""
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
+def story_cards(stories: QuerySet[Article] | None = None) -> QuerySet[Article]:
+    """`stories` (public ones unless given) with what a card shows, bylines prefetched."""
+    if stories is None:
+        stories = Article.objects.published()
+    return (
+        stories.select_related("section", "source")
+        .defer(*NOT_ON_CARDS)
+        .prefetch_related(bylines_with_authors())
+    )
+
+
+def story_page(stories: QuerySet[Article]) -> QuerySet[Article]:
+    """`stories` with everything their page shows: section, source, bylines, tags and corrections."""
+    return (
+        stories.select_related("section", "source")
+        .defer("search_vector")
+        .prefetch_related(bylines_with_authors(), "tags", "corrections")
+    )
+
+
+def public_story(slug: str) -> Article | None:
+    """The public story at `slug`, ready for its page; None if there is none."""
+    return story_page(Article.objects.published().filter(slug=slug).order_by()).first()
+
+
+def related_stories(article: Article, limit: int = 4) -> QuerySet[Article]:
+    """Public stories sharing the most tags with `article`, then its section's newest, as cards.
+
+    Only the few that can make the list are ranked: the `limit` best by shared tags and
+    the `limit` newest in the section. Lazy: nothing is read until a template shows them.
+    `article.tags` should be prefetched (story_page does).
+    """
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    others = Article.objects.published().exclude(pk=article.pk)
+    newest_in_section = others.filter(section_id=article.section_id).order_by(*NEWEST_FIRST).values("pk")
+    candidates = Q(pk__in=Subquery(newest_in_section[:limit]))
+    shared = Value(0)
+    if tag_ids:
+        most_shared = (
+            others.filter(tags__in=tag_ids)
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "-published_at")
+            .values("pk")
+        )
+        candidates |= Q(pk__in=Subquery(most_shared[:limit]))
+        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+    ranked = Article.objects.published().filter(candidates).annotate(shared=shared)
+    return story_cards(ranked).order_by("-shared", *NEWEST_FIRST)[:limit]
