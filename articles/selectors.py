@@ -4,9 +4,9 @@ A card shows a story's section, headline, standfirst, bylines, date, source and
 comment count; the story page shows the rest of the story and its tags and corrections.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
-from .models import NEWEST_FIRST, Article, Byline
+from .models import NEWEST_FIRST, Article, Byline, Correction
 
 # What no card shows: the body and the search vector are most of a story's bytes.
 NOT_ON_CARDS = ("body", "search_vector")
@@ -29,11 +29,16 @@ def story_cards(stories: QuerySet[Article] | None = None) -> QuerySet[Article]:
 
 
 def story_page(stories: QuerySet[Article]) -> QuerySet[Article]:
-    """`stories` with everything their page shows: section, source, bylines, tags and corrections."""
+    """`stories` with everything their page shows: section, source, bylines and tags.
+
+    Few stories have corrections: `has_corrections` says whether `corrections.all()` is
+    worth a query.
+    """
     return (
         stories.select_related("section", "source")
         .defer("search_vector")
-        .prefetch_related(bylines_with_authors(), "tags", "corrections")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+        .prefetch_related(bylines_with_authors(), "tags")
     )
 
 
