@@ -239,7 +239,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# Anything else (SQLite), and the words both snippets look for ---------------
+# Anything else (SQLite); split_words() also gives the words PostgreSQL snippets look for
 
 
 def split_words(query: str) -> tuple[list[str], list[str]]:
