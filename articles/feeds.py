@@ -25,14 +25,10 @@ from newsroom.text import xml_text
 
 from .models import NEWEST_FIRST, Article, Author, Section, Source
 from .selectors import NOT_ON_CARDS, bylines_with_authors
+from .templatetags.newsroom import absolute
 
 FEED_LENGTH = 30
 DC_NS = "http://purl.org/dc/elements/1.1/"
-
-
-def site_url(path: str = "/") -> str:
-    """`path` on the public site address."""
-    return settings.SITE_URL + path
 
 
 def site_host() -> str:
@@ -130,11 +126,11 @@ class StoryFeed(Feed):
         return self.description(obj)
 
     def link(self, obj):
-        return site_url(obj.get_absolute_url() if obj else "/")
+        return absolute(obj.get_absolute_url() if obj else "/")
 
     def feed_url(self, obj):
         args = [obj.slug] if obj else []
-        return site_url(reverse(self.url_name, args=args))
+        return absolute(reverse(self.url_name, args=args))
 
     def author_name(self, obj):
         # Atom needs an author for every entry and a syndicated story may have no byline;
@@ -159,7 +155,7 @@ class StoryFeed(Feed):
         return escape(item.standfirst) if item.standfirst else None
 
     def item_link(self, item):
-        return site_url(item.get_absolute_url())
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         return story_guid(item)
@@ -181,7 +177,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, item):
         authors = [byline.author for byline in item.bylines.all()]
         if self.feed_type is NewsroomAtomFeed:
-            return {"authors_with_links": [(a.name, site_url(a.get_absolute_url())) for a in authors]}
+            return {"authors_with_links": [(a.name, absolute(a.get_absolute_url())) for a in authors]}
         return {"authors": [a.name for a in authors]}
 
 
@@ -202,7 +198,7 @@ class TagFeed(StoryFeed):
         return f"The latest stories about {obj.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return site_url(reverse("articles:tag", args=[obj.slug]))
+        return absolute(reverse("articles:tag", args=[obj.slug]))
 
     def filter_stories(self, stories, obj):
         return stories.filter(tags=obj)

@@ -233,13 +233,6 @@ def _discard(names) -> None:
         default_storage.delete(name)
 
 
-def make_renditions(field_file, widths=None) -> list[dict]:
-    """Make and store the renditions of `field_file`; their description."""
-    renditions = prepare_renditions(field_file, widths)
-    store_renditions(renditions)
-    return renditions.described
-
-
 def _read(field_file) -> bytes:
     """The file's bytes; an upload not yet stored is left open (the storage reads it next)."""
     was_closed = field_file.closed
