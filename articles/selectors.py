@@ -4,6 +4,7 @@ A card shows a story's section, headline, standfirst, bylines, date, source and
 comment count; the story page shows the rest of the story and its tags and corrections.
 """
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from .models import NEWEST_FIRST, Article, Byline, Correction
@@ -56,17 +57,21 @@ def related_stories(article: Article, limit: int = 4) -> QuerySet[Article]:
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     others = Article.objects.published().exclude(pk=article.pk)
-    newest_in_section = others.filter(section_id=article.section_id).order_by(*NEWEST_FIRST).values("pk")
-    candidates = Q(pk__in=Subquery(newest_in_section[:limit]))
+    candidates = others.filter(section_id=article.section_id).order_by(*NEWEST_FIRST).values("pk")[:limit]
     shared = Value(0)
     if tag_ids:
         most_shared = (
             others.filter(tags__in=tag_ids)
             .annotate(shared=Count("tags"))
             .order_by("-shared", "-published_at")
-            .values("pk")
+            .values("pk")[:limit]
         )
-        candidates |= Q(pk__in=Subquery(most_shared[:limit]))
+        if connection.features.supports_slicing_ordering_in_compound:
+            # One list of candidates: PostgreSQL then reads them by primary key (with an OR of
+            # two lists it would read every story to test each against both).
+            candidates = candidates.union(most_shared)
+        else:
+            candidates = Article.objects.filter(Q(pk__in=candidates) | Q(pk__in=most_shared)).values("pk")
         shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-    ranked = Article.objects.published().filter(candidates).annotate(shared=shared)
+    ranked = Article.objects.published().filter(pk__in=Subquery(candidates)).annotate(shared=shared)
     return story_cards(ranked).order_by("-shared", *NEWEST_FIRST)[:limit]

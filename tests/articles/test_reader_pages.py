@@ -325,8 +325,9 @@ def test_list_pages_with_caches_off_cost_a_fixed_number_of_queries(client, crowd
     # Twenty cards or items, each with its bylines (or its story): an N+1 would cost twenty queries.
     shown = "Kelang opens a fourth terminal" if url == "/corrections/" else "Aida Lim"
     assert response.content.decode().count(shown) >= (10 if url == "/" else 20)
-    sql = "\n".join(query["sql"][:150] for query in queries.captured_queries)
-    assert len(queries) <= (7 if url == "/" else 6), sql
+    # Reads only: on PostgreSQL search also sets a planner option in a savepoint of the test's transaction.
+    reads = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert len(reads) <= (7 if url == "/" else 6), "\n".join(sql[:150] for sql in reads)
 
 
 class TestCache:
