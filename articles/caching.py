@@ -41,7 +41,6 @@ from .page_keys import page_key
 GENERATION_KEY = "newsroom:pages:generation"
 PAGE_TIMEOUT = 300
 BROWSER_MAX_AGE = 60
-FRAGMENT_TIMEOUT = 24 * 3600
 
 
 def _fresh_number() -> int:
@@ -100,41 +99,6 @@ def note_story(request, pk: int) -> int:
     version = story_version(pk)
     request.newsroom_story = (story_key(pk), version)
     return version
-
-
-def cached_lookup(name: str, compute):
-    """A small value derived from content, kept until the content changes or the next story goes live.
-
-    To be removed once its callers use {% cache %}.
-    """
-    gen = generation()
-    key = f"newsroom:lookup:{gen}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, _timeout(gen))
-    return value
-
-
-def fragment(name: str, compute, *, follows_content: bool = False):
-    """Rendered HTML shared by many pages, kept when NEWSROOM_FRAGMENT_CACHE is on.
-
-    To be removed once its callers use {% cache %}. `name` must carry every version
-    the fragment depends on; with `follows_content` the generation is added, and the
-    fragment also ends when the next scheduled story goes live.
-    """
-    if not settings.NEWSROOM_FRAGMENT_CACHE:
-        return compute()
-    if follows_content:
-        gen = generation()
-        key, timeout = f"newsroom:fragment:{gen}:{name}", _timeout(gen)
-    else:
-        key, timeout = f"newsroom:fragment:{name}", FRAGMENT_TIMEOUT
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
 
 
 def cache_versions(request) -> dict:

@@ -23,16 +23,12 @@ from taggit.models import Tag
 
 from newsroom.text import xml_text
 
-from . import reading
 from .models import NEWEST_FIRST, Article, Author, Section, Source
+from .selectors import NOT_ON_CARDS, bylines_with_authors
+from .templatetags.newsroom import absolute
 
 FEED_LENGTH = 30
 DC_NS = "http://purl.org/dc/elements/1.1/"
-
-
-def site_url(path: str = "/") -> str:
-    """`path` on the public site address."""
-    return settings.SITE_URL + path
 
 
 def site_host() -> str:
@@ -46,11 +42,13 @@ def story_guid(article: Article) -> str:
 
 
 def feed_stories():
-    """The newest public stories, with their sections and sources (items() adds bylines and tags)."""
+    """The newest public stories, with everything an item shows: section, source, bylines, tags."""
     return (
         Article.objects.published()
         .filter(section__isnull=False)  # a story without a section has no public address
         .select_related("section", "source")
+        .defer(*NOT_ON_CARDS)
+        .prefetch_related(bylines_with_authors(), "tags")
         .order_by(*NEWEST_FIRST)
     )
 
@@ -128,11 +126,11 @@ class StoryFeed(Feed):
         return self.description(obj)
 
     def link(self, obj):
-        return site_url(obj.get_absolute_url() if obj else "/")
+        return absolute(obj.get_absolute_url() if obj else "/")
 
     def feed_url(self, obj):
         args = [obj.slug] if obj else []
-        return site_url(reverse(self.url_name, args=args))
+        return absolute(reverse(self.url_name, args=args))
 
     def author_name(self, obj):
         # Atom needs an author for every entry and a syndicated story may have no byline;
@@ -144,8 +142,7 @@ class StoryFeed(Feed):
 
     def items(self, obj):
         """The feed's stories with everything an item shows, in three queries."""
-        stories = list(self.filter_stories(feed_stories(), obj)[:FEED_LENGTH])
-        return reading.with_tags(reading.with_bylines(stories))
+        return self.filter_stories(feed_stories(), obj)[:FEED_LENGTH]
 
     # --- each story -------------------------------------------------------
 
@@ -158,7 +155,7 @@ class StoryFeed(Feed):
         return escape(item.standfirst) if item.standfirst else None
 
     def item_link(self, item):
-        return site_url(item.get_absolute_url())
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         return story_guid(item)
@@ -180,7 +177,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, item):
         authors = [byline.author for byline in item.bylines.all()]
         if self.feed_type is NewsroomAtomFeed:
-            return {"authors_with_links": [(a.name, site_url(a.get_absolute_url())) for a in authors]}
+            return {"authors_with_links": [(a.name, absolute(a.get_absolute_url())) for a in authors]}
         return {"authors": [a.name for a in authors]}
 
 
@@ -201,7 +198,7 @@ class TagFeed(StoryFeed):
         return f"The latest stories about {obj.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return site_url(reverse("articles:tag", args=[obj.slug]))
+        return absolute(reverse("articles:tag", args=[obj.slug]))
 
     def filter_stories(self, stories, obj):
         return stories.filter(tags=obj)

@@ -39,19 +39,8 @@ MARKUP = re.compile(rb"<\s*(?:script|html|svg|iframe|object|embed|body|!doctype)
 MAX_SIDE = 16_383
 
 
-def validate_image(file) -> None:
-    """Refuse anything but a real, reasonably sized raster image."""
-    if getattr(file, "_committed", False):
-        return  # already in storage: it was checked when it was uploaded
-    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
-    max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
-    size = getattr(file, "size", None)
-    if size is not None and size > max_bytes:
-        raise ValidationError(
-            "This file is %(size)s; images may be at most %(max)s.",
-            code="image_too_large",
-            params={"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
-        )
+def _inspect(file, max_pixels: int) -> tuple[str | None, int, int]:
+    """The image's format and size, once Pillow has read all of it; ValidationError if it cannot."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
@@ -95,6 +84,22 @@ def validate_image(file) -> None:
         ) from None
     finally:
         file.seek(position)
+    return image_format, width, height
+
+
+def validate_image(file) -> None:
+    """Refuse anything but a real, reasonably sized raster image."""
+    if getattr(file, "_committed", False):
+        return  # already in storage: it was checked when it was uploaded
+    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            "This file is %(size)s; images may be at most %(max)s.",
+            code="image_too_large",
+            params={"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
+        )
+    image_format, width, height = _inspect(file, settings.NEWSROOM_IMAGE_MAX_PIXELS)
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(
             "%(format)s images are not accepted; upload a JPEG, PNG, WebP or GIF.",
@@ -231,13 +236,6 @@ def renditions_stored(renditions: Renditions):
 def _discard(names) -> None:
     for name in names:
         default_storage.delete(name)
-
-
-def make_renditions(field_file, widths=None) -> list[dict]:
-    """Make and store the renditions of `field_file`; their description."""
-    renditions = prepare_renditions(field_file, widths)
-    store_renditions(renditions)
-    return renditions.described
 
 
 def _read(field_file) -> bytes:

@@ -13,9 +13,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.addresses import address
-
 from .images import prepare_renditions, renditions_stored, validate_image
+from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
 
 
@@ -46,7 +45,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:source", self.slug)
+        return reverse("articles:source", args=[self.slug])
 
 
 class Section(models.Model):
@@ -64,7 +63,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:section", self.slug)
+        return reverse("articles:section", args=[self.slug])
 
 
 class Author(models.Model):
@@ -87,7 +86,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return address("articles:author", self.slug)
+        return reverse("articles:author", args=[self.slug])
 
 
 class TaggedArticle(TaggedItemBase):
@@ -118,26 +117,6 @@ class NewestFirstIndex(models.Index):
             plain = models.Index(*parts, name=self.name, condition=self.condition)
             return plain.create_sql(model, schema_editor, using, **kwargs)
         return super().create_sql(model, schema_editor, using, **kwargs)
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Stories a reader may see: published, and their time has come (`now`, unless given)."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
-
-    def scheduled(self):
-        """Published stories whose time has not come yet; they appear by themselves."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-
-    def on_desk_of(self, user):
-        """Stories `user` may open in the admin and preview: all for those who may publish, else their own.
-
-        Reporters see only what they wrote, in any state; a story of someone else's is
-        not found for them (404), whatever its state.
-        """
-        if user.is_active and user.has_perm("articles.publish_article"):
-            return self
-        return self.filter(created_by=user) if user.is_authenticated else self.none()
 
 
 class Article(models.Model):
@@ -227,6 +206,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name, verbose_name_plural = "story", "stories"
         ordering = [*NEWEST_FIRST]
         # Each reader list reads its newest stories straight from an index, in the order above.
         indexes = [
@@ -282,13 +262,15 @@ class Article(models.Model):
         if not (self.section_id and self.published_at):
             return reverse("articles:preview", args=[self.pk])
         day = timezone.localtime(self.published_at)
-        return address(
+        return reverse(
             "articles:detail",
-            section=self.section.slug,
-            year=day.year,
-            month=f"{day.month:02d}",
-            day=f"{day.day:02d}",
-            slug=self.slug,
+            kwargs={
+                "section": self.section.slug,
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
         )
 
     @property

@@ -1,11 +1,11 @@
 """Search for readers at /search/?q=.
 
-On PostgreSQL it is full-text search: Article.search_vector is kept current by
-a database trigger (migration 0004), queries are read with websearch syntax
-("port strike" -rail OR tanker) and the 'english' configuration, matches come
-from the GIN index, the newest RANKED_MATCHES of them are ranked with ts_rank
-(older ones follow, newest first) and the shown page's snippets come from
-ts_headline. Search pages are cached for anonymous readers like the others.
+On PostgreSQL it is full-text search through the ORM: Article.search_vector is
+kept current by a database trigger (migration 0004) and indexed with GIN, queries
+are read with websearch syntax ("port strike" -rail OR tanker) and the 'english'
+configuration (SearchQuery), the newest RANKED_MATCHES matches are ranked
+(SearchRank; older ones follow, newest first) and the shown page's snippets come
+from SearchHeadline. Search pages are cached for anonymous readers like the others.
 
 Anywhere else (SQLite in development and tests) a simpler match stands in:
 every word of the query must appear in the headline, standfirst or body,
@@ -19,36 +19,49 @@ import re
 import unicodedata
 from contextlib import contextmanager
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
     F,
     FloatField,
+    Func,
     IntegerField,
     Q,
+    QuerySet,
+    TextField,
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Greatest,
+    Least,
+    Lower,
+    NullIf,
+    Replace,
+    RowNumber,
+    StrIndex,
+    Substr,
+)
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .caching import cache_for_readers
-from .models import Article
+from .models import NEWEST_FIRST, Article
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 PER_PAGE = 20
 
 # Private-use characters mark the highlighted words while the snippet is still
-# raw text; they are removed from the text first, so only ts_headline adds them.
+# raw text; they are removed from the text first, so only SearchHeadline adds them.
 START, STOP = "\ue000", "\ue001"
 _SENTINELS = re.compile(f"({START}|{STOP})")
 _TAG = re.compile(r"<[^>]+>")
@@ -75,28 +88,14 @@ def clean_query(raw: str) -> str:
 @cache_for_readers(reads=("q", "page"))
 def search_view(request):
     query = clean_query(request.GET.get("q", ""))
-    articles = search_articles(query) if query else Article.objects.none()
-    paginator = Paginator(articles, PER_PAGE)
-    number = request.GET.get("page", 1)
+    paginator = Paginator(search_articles(query) if query else Article.objects.none(), PER_PAGE)
     try:
         with index_only():
-            if isinstance(articles, RankedMatches):  # the page's ids and the count in one query
-                text = str(number)
-                wanted = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
-                articles.prepare((max(wanted, 1) - 1) * PER_PAGE, max(wanted, 1) * PER_PAGE)
-            page_obj = paginator.page(number)
+            page_obj = paginator.page(request.GET.get("page", 1))
             results = list(page_obj.object_list)
     except (PageNotAnInteger, EmptyPage) as exc:
         raise Http404("No such page of results.") from exc
-    prefetch_related_objects(results, "authors")
-    if connection.vendor == "postgresql":
-        snippets = headlines(query, [article.pk for article in results])
-        for article in results:
-            article.snippet = render_headline(snippets.get(article.pk))
-    else:
-        include, _exclude = split_words(query)
-        for article in results:
-            article.snippet = simple_snippet(article, include)
+    add_snippets(query, results)
     page_obj.object_list = results
     return render(
         request,
@@ -122,9 +121,25 @@ def index_only():
         yield
 
 
-def search_articles(query: str):
-    """Public stories matching `query`, best first."""
-    articles = Article.objects.published().select_related("section")
+def add_snippets(query: str, results: list[Article]) -> None:
+    """Give each result its `snippet`: text around the query's words, escaped, the words in <mark>."""
+    include, _exclude = split_words(query)
+    if connection.vendor != "postgresql":
+        for article in results:
+            article.snippet = simple_snippet(article, include)
+        return
+    headlines = dict(
+        Article.objects.filter(pk__in=[article.pk for article in results])
+        .annotate(snippet=SearchHeadline(_window(include), _search_query(query), **HEADLINE_OPTIONS))
+        .values_list("pk", "snippet")
+    )
+    for article in results:
+        article.snippet = render_headline(headlines.get(article.pk))
+
+
+def search_articles(query: str) -> QuerySet[Article]:
+    """Public stories matching `query`, best first, with their sections and authors."""
+    articles = Article.objects.published().select_related("section").prefetch_related("authors")
     if connection.vendor == "postgresql":
         return _postgres_search(articles, query)
     return _simple_search(articles, query)
@@ -139,171 +154,75 @@ def search_articles(query: str):
 RANKED_MATCHES = 100
 
 
-def _query(query: str) -> SearchQuery:
+def _search_query(query: str) -> SearchQuery:
     return SearchQuery(query, search_type="websearch", config="english")
 
 
 def _postgres_search(articles, query: str):
-    return RankedMatches(articles, query)
-
-
-class RankedMatches:
-    """A PostgreSQL search's matches, best first, read a page at a time (what Paginator needs).
-
-    One query orders the matches by rank and date carrying only their ids, and
-    counts them in the same pass (COUNT(*) OVER ()); then the page's stories are
-    read by id. Sorting every match's whole row to keep twenty, and scanning the
-    matches a second time to count them, was most of what a common word cost.
-    """
-
-    def __init__(self, articles, query: str):
-        search_query = _query(query)
-        newest_first = [F("published_at").desc(nulls_last=True), F("id").desc()]
-        self.articles = articles.defer("body", "search_vector")
-        self.matches = (
-            articles.filter(search_vector=search_query)
-            .annotate(
-                recency=Window(RowNumber(), order_by=newest_first),
-                rank=Case(
-                    When(recency__lte=RANKED_MATCHES, then=SearchRank(F("search_vector"), search_query)),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                ),
-                total=Window(Count("id")),
-            )
-            .order_by("-rank", *newest_first)
+    search_query = _search_query(query)
+    rank = SearchRank(F("search_vector"), search_query)
+    return (
+        articles.only(*ON_RESULTS)  # the matches are sorted by rank: the narrower the rows, the faster
+        .filter(search_vector=search_query)
+        .annotate(
+            recency=Window(RowNumber(), order_by=NEWEST_FIRST),
+            rank=Case(
+                When(recency__lte=RANKED_MATCHES, then=rank), default=Value(0.0), output_field=FloatField()
+            ),
         )
-        self.ordered = True  # for Paginator, which warns about unordered lists
-        self.page: tuple[int, int] | None = None  # the window the ids below are for
-        self.ids: list[int] = []
-        self.total: int | None = None
-
-    def prepare(self, start: int, stop: int) -> None:
-        """Read the ids of matches start to stop, and the number of matches, in one query."""
-        rows = list(self.matches.values_list("pk", "total")[start:stop])
-        self.page, self.ids = (start, stop), [pk for pk, _total in rows]
-        if rows:
-            self.total = rows[0][1]
-        elif start == 0:
-            self.total = 0
-
-    def count(self) -> int:
-        if self.total is None:  # asked for a page past the end: count them the plain way
-            self.total = self.matches.order_by().count()
-        return self.total
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice) or index.step is not None:
-            raise TypeError("RankedMatches is read by slices of a page")
-        start, stop = index.start or 0, index.stop
-        # Paginator asks for the last page as [start:count], inside the window prepared for it.
-        if self.page is None or start != self.page[0] or stop is None or stop > self.page[1]:
-            self.prepare(start, stop)
-        ids = self.ids[: stop - start] if stop is not None else self.ids
-        found = self.articles.filter(pk__in=ids).select_related("section").in_bulk()
-        return [found[pk] for pk in ids if pk in found]
+        .order_by("-rank", *NEWEST_FIRST)
+    )
 
 
-# ts_headline parses all the text it is given (~0.7 ms for a 4 kB story), so it is given a
-# window of the text around the first likely match, found in Python, not the whole story.
+HEADLINE_OPTIONS = {
+    "config": "english",
+    "start_sel": START,
+    "stop_sel": STOP,
+    "max_words": 25,
+    "min_words": 12,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+# What a result shows: its headline, section, time and address.
+ON_RESULTS = ("headline", "slug", "published_at", "section__name", "section__slug")
+
+# SearchHeadline parses all the text it is given (~0.7 ms for a 4 kB story), so it is given
+# WINDOW characters of it, from WINDOW_BEFORE before the first of the query's words.
 WINDOW_BEFORE, WINDOW = 300, 1200
-_HEADLINE_OPTIONS = (
-    f'StartSel="{START}", StopSel="{STOP}", MaxWords=25, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
-)
-_TEXTS_SQL = (
-    "SELECT id, standfirst, body, querytree(websearch_to_tsquery('english', %s))"
-    ' FROM "articles_article" WHERE id = ANY(%s)'
-)
-_HEADLINE_SQL = (
-    "SELECT t.pk, ts_headline('english', t.doc, websearch_to_tsquery('english', %s), %s)"
-    " FROM unnest(%s::bigint[], %s::text[]) AS t(pk, doc)"
-)
 
 
-def _document(standfirst: str, body: str) -> str:
-    """What ts_headline reads: the standfirst as HTML text and the body without its tags."""
-    text = f"{html.escape(standfirst or '', quote=False)} {_TAG.sub(' ', body or '')}"
-    return _SENTINELS.sub("", text)
+def _window(words: list[str]):
+    """The part of the document around the first place one of `words` (or its stem) appears.
 
-
-_LEXEME = re.compile(r"(!?)'((?:[^']|'')+)'")
-
-
-def _word_starts(querytree: str):
-    """A pattern for where the query's lexemes may start in a text, or None.
-
-    The 'english' stems are, nearly always, starts of the words they stand for
-    ("budget", "particip"); a few end in a letter the word does not ("happi"), so
-    long ones are looked for without their last letter. Negated lexemes (!'rail')
-    are never highlighted, so never looked for.
+    The 'english' stems are nearly always starts of their words, so the first six letters
+    of a word find it and its other forms ("budgets", "budgeted").
     """
-    lexemes = {text.replace("''", "'") for negated, text in _LEXEME.findall(querytree or "") if not negated}
-    starts = {lexeme[:-1] if len(lexeme) > 4 else lexeme for lexeme in lexemes}
-    if not starts:
-        return None
-    alternatives = "|".join(map(re.escape, sorted(starts, key=len, reverse=True)))
-    return re.compile(rf"\b(?:{alternatives})", re.I)
+    document = _document()
+    found = [NullIf(StrIndex(Lower(document), Value(word[:6])), Value(0)) for word in words] or [Value(1)]
+    first = Coalesce(Least(*found) if len(found) > 1 else found[0], Value(1))
+    return Substr(document, Greatest(first - Value(WINDOW_BEFORE), Value(1)), Value(WINDOW))
 
 
-def _window(text: str, pattern) -> str:
-    """About WINDOW characters of `text` holding the most different query words close together.
+def _document():
+    """What the snippet is cut from: the standfirst as HTML text, the body without its tags; no sentinels."""
 
-    ts_headline shows a passage (a "cover") holding every word a query asks for together,
-    so the window must hold them all where the whole text does.
-    """
-    if len(text) <= WINDOW or pattern is None:
-        return text
-    hits = [(found.start(), found.group().lower()) for found in pattern.finditer(text)]
-    if not hits:
-        return text
-    reach = WINDOW - WINDOW_BEFORE
-    best, best_count, end, seen = hits[0][0], 0, 0, {}
-    for position, word in hits:  # a sliding window over the hits
-        while end < len(hits) and hits[end][0] < position + reach:
-            seen[hits[end][1]] = seen.get(hits[end][1], 0) + 1
-            end += 1
-        if len(seen) > best_count:
-            best, best_count = position, len(seen)
-        seen[word] -= 1
-        if not seen[word]:
-            del seen[word]
-    start = max(0, best - WINDOW_BEFORE)
-    if start:
-        start = text.find(" ", start) + 1 or start  # from a word's beginning
-    return text[start : start + WINDOW]
+    def text(value: str) -> Value:
+        return Value(value, output_field=TextField())
 
-
-def headlines(query: str, pks: list[int]) -> dict[int, str]:
-    """ts_headline's snippets for the stories shown (never for every match), on windows of their text."""
-    if not pks:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_TEXTS_SQL, [query, pks])
-        rows = cursor.fetchall()
-    pattern = _word_starts(rows[0][3] if rows else "")
-    texts = {pk: _document(standfirst, body) for pk, standfirst, body, _tree in rows}
-    windows = {pk: _window(text, pattern) for pk, text in texts.items()}
-    snippets = _headlines(query, windows)
-    # A window that missed (a stem that is not a word start) is done again on the whole text.
-    missed = {
-        pk: texts[pk] for pk, snippet in snippets.items() if START not in snippet and windows[pk] != texts[pk]
-    }
-    if missed:
-        snippets |= _headlines(query, missed)
-    return snippets
-
-
-def _headlines(query: str, documents: dict[int, str]) -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(_HEADLINE_SQL, [query, _HEADLINE_OPTIONS, list(documents), list(documents.values())])
-        return dict(cursor.fetchall())
+    standfirst = Cast("standfirst", TextField())
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        standfirst = Replace(standfirst, text(character), text(entity))
+    body = Func(
+        F("body"), text("<[^>]+>"), text(" "), text("g"), function="regexp_replace", output_field=TextField()
+    )
+    document = Concat(standfirst, text(" "), body, output_field=TextField())
+    for sentinel in (START, STOP):
+        document = Replace(document, text(sentinel), text(""))
+    return document
 
 
 def render_headline(raw: str | None) -> str:
-    """ts_headline's output as safe HTML: text escaped, sentinels turned into <mark>."""
+    """SearchHeadline's output as safe HTML: text escaped, sentinels turned into <mark>."""
     parts = []
     for piece in _SENTINELS.split(raw or ""):
         if piece == START:
@@ -320,7 +239,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# Anything else -------------------------------------------------------------
+# Anything else (SQLite); split_words() also gives the words PostgreSQL snippets look for
 
 
 def split_words(query: str) -> tuple[list[str], list[str]]:
@@ -352,7 +271,7 @@ def _simple_search(articles, query: str):
         )
     for word in exclude:
         articles = articles.exclude(_any_field(word))
-    return articles.annotate(rank=rank).order_by("-rank", F("published_at").desc(nulls_last=True), "-id")
+    return articles.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
 def _any_field(word: str) -> Q:

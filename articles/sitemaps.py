@@ -31,14 +31,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from .models import NEWEST_FIRST, Article, Author, Section, Source
+from .templatetags.newsroom import absolute
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads no more than this many stories per sitemap
-
-
-def site_url(path: str = "/") -> str:
-    """`path` on the public site address."""
-    return settings.SITE_URL + path
 
 
 class SiteUrlSitemap(Sitemap):
@@ -144,7 +140,7 @@ def sitemap_index(request, sitemaps=SITEMAPS, sitemap_url_name="feeds:sitemap"):
         paginator = sitemap.paginator
         if not paginator.count:
             continue
-        location = site_url(reverse(sitemap_url_name, kwargs={"section": section}))
+        location = absolute(reverse(sitemap_url_name, kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(location, lastmod))
         entries.extend(SitemapIndexItem(f"{location}?p={page}", lastmod) for page in paginator.page_range[1:])
@@ -172,7 +168,7 @@ def news_sitemap(request):
     )
     entries = [
         {
-            "location": site_url(story.get_absolute_url()),
+            "location": absolute(story.get_absolute_url()),
             "title": story.headline,
             "published": timezone.localtime(story.published_at).isoformat(timespec="seconds"),
         }
@@ -180,7 +176,7 @@ def news_sitemap(request):
     ]
     context = {
         "stories": entries,
-        "home": site_url(reverse("articles:home")),
+        "home": absolute(reverse("articles:home")),
         "publication": settings.SITE_NAME,
         "language": news_language(),
     }
@@ -193,8 +189,8 @@ def robots_txt(request):
         f"Disallow: {reverse('admin:index')}",
         "Disallow: /preview/",
         "",
-        f"Sitemap: {site_url(reverse('feeds:sitemap-index'))}",
-        f"Sitemap: {site_url(reverse('feeds:news-sitemap'))}",
+        f"Sitemap: {absolute(reverse('feeds:sitemap-index'))}",
+        f"Sitemap: {absolute(reverse('feeds:news-sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

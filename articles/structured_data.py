@@ -5,9 +5,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-
-def _absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+from .templatetags.newsroom import absolute
 
 
 def publisher() -> dict:
@@ -17,7 +15,7 @@ def publisher() -> dict:
         "url": settings.SITE_URL + "/",
         "logo": {
             "@type": "ImageObject",
-            "url": _absolute(static("img/logo.png")),
+            "url": absolute(static("img/logo.png")),
             "width": 600,
             "height": 60,
         },
@@ -34,22 +32,22 @@ def article_ld(article) -> dict:
         "@type": "NewsArticle",
         "headline": article.headline[:110],
         "description": article.meta_description or article.standfirst,
-        "url": _absolute(article.get_absolute_url()),
-        "mainEntityOfPage": {"@type": "WebPage", "@id": _absolute(article.get_absolute_url())},
+        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": absolute(article.get_absolute_url())},
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(max(article.updated_at, article.published_at)),
         "author": [
-            {"@type": "Person", "name": b.author.name, "url": _absolute(b.author.get_absolute_url())}
+            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())}
             for b in article.bylines.all()
         ],
         "publisher": publisher(),
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": sorted(tag.name for tag in article.tags.all()),
     }
     if article.section_id:
         data["articleSection"] = article.section.name
     image = article.social_image or article.lead_image
     if image:
-        data["image"] = [_absolute(image.url)]
+        data["image"] = [absolute(image.url)]
     if article.source_id and article.original_url:
         data["isBasedOn"] = article.original_url
     return data
@@ -58,8 +56,8 @@ def article_ld(article) -> dict:
 def breadcrumbs_ld(article) -> dict:
     crumbs = [("Home", settings.SITE_URL + "/")]
     if article.section_id:
-        crumbs.append((article.section.name, _absolute(article.section.get_absolute_url())))
-    crumbs.append((article.headline, _absolute(article.get_absolute_url())))
+        crumbs.append((article.section.name, absolute(article.section.get_absolute_url())))
+    crumbs.append((article.headline, absolute(article.get_absolute_url())))
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

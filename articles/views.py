@@ -4,92 +4,21 @@ from datetime import date
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, Subquery, Value, Window
+from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import caching, reading, structured_data
+from . import structured_data
 from .caching import cache_for_readers
-from .models import NEWEST_FIRST, Article, Author, Byline, Correction, OldSlug, Section, Source
+from .models import NEWEST_FIRST, Article, Author, Correction, OldSlug, Section, Source
+from .selectors import bylines_with_authors, public_story, related_stories, story_cards, story_page
 
 PER_PAGE = 20
-
-
-def with_cards(queryset):
-    """What a story card shows but its bylines: give those to the stories shown with reading.with_bylines.
-
-    (prefetch_related would read them in one query too, but then build a filtered queryset
-    for every story to hold its own: a tenth of a millisecond a card.)
-    """
-    return queryset.select_related("section", "source")
-
-
-# What no card shows: the body and the search vector are most of a story's bytes.
-NOT_ON_CARDS = ("body", "search_vector")
-
-
-def public_stories():
-    return with_cards(Article.objects.published().defer(*NOT_ON_CARDS))
-
-
-def story_for_page(queryset):
-    """For the preview; readers' story pages are read by articles.reading."""
-    return (
-        with_cards(queryset)
-        .defer("search_vector")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags", "corrections"
-        )
-    )
-
-
-def related_ids(article: Article, limit: int = 4) -> list[int]:
-    """Public stories sharing the most tags with `article`, then its section; newest first.
-
-    Only the few that can make the list are compared: the `limit` best by shared tags
-    and the `limit` newest in the section.
-    """
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    others = Article.objects.published().exclude(pk=article.pk)
-    newest_in_section = others.filter(section_id=article.section_id).order_by(*NEWEST_FIRST).values("pk")
-    candidates = Q(pk__in=Subquery(newest_in_section[:limit]))
-    shared = Value(0)
-    if tag_ids:
-        most_shared = (
-            others.filter(tags__in=tag_ids)
-            .annotate(shared=Count("tags"))
-            .order_by("-shared", "-published_at")
-            .values("pk")
-        )
-        candidates |= Q(pk__in=Subquery(most_shared[:limit]))
-        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-    return list(
-        Article.objects.published()
-        .filter(candidates)
-        .annotate(shared=shared)
-        .order_by("-shared", "-published_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-def related_stories(article: Article, limit: int = 4):
-    """The related stories as cards, read when a template shows them.
-
-    Which stories they are is worked out once per change to the newsroom (a lookup in
-    the cache, see articles/caching.py); the cards are read fresh.
-    """
-
-    def cards() -> list[Article]:
-        ids = caching.cached_lookup(f"related:{article.pk}:{limit}", lambda: related_ids(article, limit))
-        return reading.story_cards(ids)
-
-    return SimpleLazyObject(cards)
 
 
 @method_decorator(cache_for_readers, name="dispatch")
@@ -97,7 +26,7 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        stories = public_stories()
+        stories = story_cards().prefetch_related(None)  # the bylines of all the cards at once, below
         # Each from its own index (Article.Meta.indexes): the newest featured story leads, or else
         # the newest story; then the ten newest after it; then each section's three newest.
         newest = list(stories[:11])
@@ -113,7 +42,8 @@ class HomeView(TemplateView):
         )
         in_sections = ("section__position", "section__name", *NEWEST_FIRST)
         ranked = list(stories.filter(pk__in=list(section_newest)).order_by(*in_sections))
-        reading.with_bylines([story for story in (lead, *latest, *ranked) if story is not None])
+        shown = [story for story in (lead, *latest, *ranked) if story is not None]
+        prefetch_related_objects(shown, bylines_with_authors())
         by_section = {}
         for article in ranked:
             by_section.setdefault(article.section, []).append(article)
@@ -143,12 +73,7 @@ class StoryList(ListView):
 
     def get_queryset(self):
         self.owner = self.get_owner()
-        return self.filter_stories(public_stories(), self.owner)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, stories, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = reading.with_bylines(list(stories))
-        return paginator, page, page.object_list, is_paginated
+        return self.filter_stories(story_cards(), self.owner)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, kind=self.kind, **kwargs)
@@ -210,7 +135,7 @@ class ArticleDetailView(DetailView):
         except (ValueError, OverflowError):  # OverflowError: a year of more digits than a C long holds
             raise Http404("No such date.") from None
         slug = self.kwargs["slug"]
-        article = reading.public_story(slug)
+        article = public_story(slug)
         if article is None:
             old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
             if old is None:
@@ -240,7 +165,7 @@ def preview(request, pk: int):
     """
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(story_for_page(Article.objects.on_desk_of(request.user)), pk=pk)
+    article = get_object_or_404(story_page(Article.objects.on_desk_of(request.user)), pk=pk)
     context = {
         "article": article,
         "related": related_stories(article),

@@ -1,19 +1,13 @@
-"""Template helpers for reader pages: images with srcset, JSON-LD, absolute URLs, cached fragments."""
+"""Template helpers for reader pages: images with srcset, JSON-LD, absolute URLs, bylines, times."""
 
-import hashlib
 import json
 
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-from articles import caching
 
 register = template.Library()
 
@@ -83,70 +77,9 @@ def byline_links(article):
     return links
 
 
-@register.simple_tag
-def story_card(article, level=None, compact=False, lead=False) -> str:
-    """A story's card on lists and in the related box: `{% story_card article level=3 compact=True %}`.
-
-    Made in Python rather than included as a template: a page shows up to twenty, and an
-    include for each cost most of a list's rendering time.
-    """
-    url = escape(article.get_absolute_url())
-    level = escape(level or "2")
-    out = [f'<article class="card{" card-lead" if lead else ""}">\n  ']
-    section = article.section
-    if section:
-        out.append(
-            f'<p class="section-label"><a href="{escape(section.get_absolute_url())}">'
-            f"{escape(section.name)}</a></p>"
-        )
-    out.append(
-        f'\n  <h{level} class="card-headline"><a href="{url}">{escape(article.headline)}</a></h{level}>\n  '
-    )
-    if article.standfirst and not compact:
-        out.append(f'<p class="standfirst">{escape(article.standfirst)}</p>')
-    out.append('\n  <p class="meta">')
-    if article.bylines.all():
-        out.append(f"{byline_links(article)} · ")
-    published = article.published_at
-    out.append(f'<time datetime="{isotime(published)}">{escape(date_filter(published, "j M Y"))}</time>')
-    if article.source:
-        out.append(f" · {escape(article.source.name)}")
-    count = article.comment_count
-    if count:
-        out.append(f' · <a href="{url}#comments">{escape(count)} comment{pluralize(count)}</a>')
-    out.append("</p>\n</article>\n")
-    return mark_safe("".join(out))  # noqa: S308 (every value is escaped above)
-
-
 @register.filter
 def isotime(value) -> str:
     """An aware datetime for `<time datetime>`: local time, whole seconds, with its offset."""
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
-
-
-class FragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on):
-        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
-
-    def render(self, context):
-        values = ":".join(str(value.resolve(context)) for value in self.vary_on)
-        key = f"{self.name}:{hashlib.sha256(values.encode()).hexdigest()[:32]}"
-        return caching.fragment(key, lambda: self.nodelist.render(context), follows_content=True)
-
-
-@register.tag
-def fragment(parser, token):
-    """`{% fragment "name" value… %}…{% endfragment %}`: the HTML inside, kept until the content changes.
-
-    Like Django's {% cache %}, but keyed by the newsroom's generation, so an edit to any
-    story, section, tag… renews it, and switched off with NEWSROOM_FRAGMENT_CACHE.
-    Everything the HTML depends on besides content must be among the values.
-    """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])

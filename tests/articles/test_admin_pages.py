@@ -88,7 +88,7 @@ def test_duplicate_slug_is_a_form_error_and_saves_nothing(editor_client):
     data = article_form_data(headline="Another port deal", slug="port-deal", body="<p>x</p>", _save="1")
     response = editor_client.post("/admin/articles/article/add/", data)
     assert response.status_code == 200
-    assert "Article with this Slug already exists." in response.content.decode()
+    assert "Story with this Slug already exists." in response.content.decode()
     assert Article.objects.filter(slug="port-deal").count() == 1
 
 

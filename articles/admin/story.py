@@ -1,9 +1,9 @@
-"""The editors' admin: stories with their workflow, and the lists they draw on."""
+"""The editors' admin for stories: the form, the workflow buttons and actions, revisions."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,74 +11,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
-from taggit.models import Tag
 
-from . import services
-from .forms import ArticleAdminForm, ScheduleForm, TagForm
-from .models import Article, Author, Byline, Correction, Section, Source
-from .revisions import compare_view
+from .. import services
+from ..forms import ArticleAdminForm, ScheduleForm
+from ..models import Article, Byline, Correction
+from ..revisions import compare_view
 
 Status = Article.Status
 
 EDITORIAL_FIELDS = ("is_featured", "is_breaking", "comments_open")
-
-
-class StoryCountMixin:
-    """Show how many stories each row has, counted in the list's own query."""
-
-    story_relation = "articles"
-
-    def get_queryset(self, request):
-        queryset = (
-            super().get_queryset(request).annotate(story_count=Count(self.story_relation, distinct=True))
-        )
-        # A grouped query ignores Meta.ordering; keep lists and autocompletes ordered.
-        return queryset.order_by(*(self.ordering or self.model._meta.ordering or ["pk"]))
-
-    @admin.display(description="stories", ordering="story_count")
-    def stories(self, obj):
-        return obj.story_count
-
-
-@admin.register(Source)
-class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
-    list_display = ["name", "attribution", "canonical_to_original", "stories"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Section)
-class SectionAdmin(StoryCountMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "stories"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Author)
-class AuthorAdmin(StoryCountMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "user", "stories"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
-    list_select_related = ["user"]
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(StoryCountMixin, admin.ModelAdmin):
-    """Tags, without taggit's own admin: its "merge tags" page checks no permission (any
-    member of staff could create tags through it) and merges taggit's generic tagged
-    items, not the stories' TaggedArticle rows."""
-
-    story_relation = "articles_taggedarticle_items"
-    form = TagForm
-    list_display = ["name", "slug", "stories"]
-    ordering = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 class BylineInline(admin.TabularInline):
