@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -87,9 +88,18 @@ def _inspect(file, max_pixels: int) -> tuple[str | None, int, int]:
     return image_format, width, height
 
 
+def stored(file) -> bool:
+    """A file already in storage, rather than a new upload.
+
+    A stored file's name carries its field's `upload_to` folder (every image field here
+    has one); an upload's name never holds a "/" (Django keeps only its last part).
+    """
+    return isinstance(file, FieldFile) and "/" in (file.name or "")
+
+
 def validate_image(file) -> None:
     """Refuse anything but a real, reasonably sized raster image."""
-    if getattr(file, "_committed", False):
+    if stored(file):
         return  # already in storage: it was checked when it was uploaded
     max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
     size = getattr(file, "size", None)

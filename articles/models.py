@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .images import prepare_renditions, renditions_stored, validate_image
+from .images import prepare_renditions, renditions_stored, stored, validate_image
 from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
 
@@ -300,7 +300,7 @@ class Article(models.Model):
     def lead_image_changed(self) -> bool:
         """A new upload, or another stored file, since the story was read."""
         return bool(self.lead_image) and (
-            not self.lead_image._committed or self.lead_image.name != self._saved_lead_image
+            not stored(self.lead_image) or self.lead_image.name != self._saved_lead_image
         )
 
     def clean(self):

@@ -9,15 +9,15 @@ shows a node and, through itself, its replies.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
 from .models import Comment
-from .templatetags.comment_display import comment_html
+from .templatetags.comment_display import avatar_hue, comment_html, initials, web_address
 
 SHOWN_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "user_name", "user_url", "comment", "text_html",
@@ -35,20 +35,25 @@ class Node:
     in_reply_to: str = ""
     children: list["Node"] = field(default_factory=list)
 
+    def __post_init__(self):
+        """What thread.html shows, worked out once here: the template only prints it."""
+        comment = self.comment
+        self.name = comment.user_name
+        self.hue = avatar_hue(comment.user_name)
+        self.initials = initials(comment.user_name)
+        self.website = web_address(comment.user_url)
+        submitted = timezone.localtime(comment.submit_date).replace(microsecond=0)
+        self.submitted_iso = submitted.isoformat()
+        self.submitted_shown = dateformat.format(submitted, "j M Y, H:i")
+        self.reply = reply_fields(comment)
+        self.reply_url = reverse("comments:reply", args=[comment.pk]) if self.reply else ""
+        self.report_url = reverse("comments:report", args=[comment.pk])
+
     @property
     def text_html(self) -> str:
         if self.comment.text_html:
             return mark_safe(self.comment.text_html)  # noqa: S308 (made by comment_html when saved)
         return comment_html(self.comment.comment)
-
-    @property
-    def submitted(self) -> datetime:
-        """When it was posted, to the second, in the site's time zone (as the page shows it)."""
-        return timezone.localtime(self.comment.submit_date).replace(microsecond=0)
-
-    @property
-    def reply(self) -> dict | None:
-        return reply_fields(self.comment)
 
 
 @dataclass
