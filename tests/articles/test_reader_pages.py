@@ -281,7 +281,7 @@ def crowded(newsroom):
             story.tags.add(f"t{i}")
     for n in range(50):
         make_comment(story, comment=f"Comment number {n}.")
-    comment_services.recount([story.pk])
+    comment_services.comments_recount(article_pks=[story.pk])
     return newsroom
 
 
