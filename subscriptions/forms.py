@@ -1,32 +1,26 @@
 """The sign-up form (the full page and the call to action under every story) and the preferences form.
 
-Guards, as on the comment form: a honeypot, and a signed stamp saying when the
-form was shown and which consent wording it showed. A form whose stamp was
-altered or is older than a day is refused with the reader's values kept. Names
-and addresses with control characters (a CR/LF smuggling mail headers, a NUL)
-are refused too. There is no "sent too fast" rule: the form is on pages cached
-for every reader, so its stamp tells when the page was cached, not when this
-reader saw it.
+The sign-up form sits on pages cached for every reader, so it carries the guard
+for such forms (newsroom.forms_on_cached_pages), as the comment form does: a
+honeypot, and a signed stamp saying when the form was shown and which consent
+wording it showed. A form whose stamp was altered or is older than a day is
+refused with the reader's values kept. Names and addresses with control
+characters (a CR/LF smuggling mail headers, a NUL) are refused too.
 """
 
-import time
 import unicodedata
 
 from django import forms
-from django.core import signing
 from django.db.models import Count, Q, Subquery
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from newsroom.forms_on_cached_pages import HONEYPOT, TAMPERED, CachedPageFormGuard
 
 from . import services
 
-STAMP_SALT = "subscriptions.signup-form"
 STAMP_MAX_AGE = 24 * 3600  # a page cached (minutes), then left open in a tab all day, still works
 POPULAR_TAGS = 30
-
-HONEYPOT = "honeypot"
-TAMPERED = "tampered"
 
 REJECTION_MESSAGES = {
     HONEYPOT: "You were not subscribed: a field that only automated programs fill in was filled in.",
@@ -42,11 +36,6 @@ def has_control_characters(value: str) -> bool:
 
 def printable(value: str) -> str:
     return "".join(ch for ch in value if not has_control_characters(ch))
-
-
-def form_stamp() -> str:
-    """The hidden value of a freshly shown form: the time and the consent wording, signed."""
-    return signing.dumps({"t": int(time.time()), "c": services.consent_text()}, salt=STAMP_SALT)
 
 
 def popular_tags(limit: int = POPULAR_TAGS):
@@ -88,14 +77,14 @@ class ChoicesField(forms.ModelMultipleChoiceField):
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, required=False, **kwargs)
 
-    def _check_values(self, value):
-        for pk in value:
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():  # not a list: Django refuses it
             # isdecimal() alone lets other scripts' digits in; an id has at most 18 of them (bigint).
             if not (isinstance(pk, str) and pk.isascii() and pk.isdecimal() and len(pk) <= 18):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class ChoicesMixin:
@@ -106,7 +95,16 @@ class ChoicesMixin:
         self.fields["tags"] = ChoicesField(tags.order_by("name"), label="Topics")
 
 
-class SignupForm(ChoicesMixin, forms.Form):
+class SignupForm(ChoicesMixin, CachedPageFormGuard):
+    """Address, optional name, sections and tags; the stamp vouches for the consent wording shown.
+
+    A valid form's `cleaned_data["stamp"]` is that wording, what the consent record keeps.
+    """
+
+    stamp_salt = "subscriptions.signup-form"
+    stamp_max_age = STAMP_MAX_AGE
+    guard_messages = REJECTION_MESSAGES
+
     email = AddressField(
         label="Email address",
         max_length=254,
@@ -120,35 +118,15 @@ class SignupForm(ChoicesMixin, forms.Form):
         help_text="So our mail can greet you.",
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
     )
-    honeypot = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    # Read as text and checked in clean_shown(), so whatever arrives gets one clear refusal.
-    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["email", "name", "honeypot", "stamp"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_choice_fields(popular_tags())
-        if not self.is_bound:
-            self.initial.setdefault("shown", form_stamp())
 
-    def clean_honeypot(self):
-        if self.cleaned_data["honeypot"]:
-            raise forms.ValidationError(REJECTION_MESSAGES[HONEYPOT], code=HONEYPOT)
-        return ""
-
-    def clean_shown(self):
-        """The consent wording the reader saw, once the stamp proves the form is ours and not too old."""
-        try:
-            stamp = signing.loads(self.cleaned_data["shown"], salt=STAMP_SALT)
-            shown_at, consent = int(stamp["t"]), str(stamp["c"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED) from None
-        if time.time() - shown_at > STAMP_MAX_AGE:
-            raise forms.ValidationError(REJECTION_MESSAGES[TAMPERED], code=TAMPERED)
-        return consent
+    def stamp_content(self) -> str:
+        return services.consent_text()
 
     def show_again(self) -> "SignupForm":
         """Ready this refused form to be shown again: the reader's values, its errors and a new stamp."""
@@ -156,7 +134,7 @@ class SignupForm(ChoicesMixin, forms.Form):
         for name in ("email", "name"):
             data[name] = printable(data.get(name, ""))[:300]
         data["honeypot"] = ""
-        data["shown"] = form_stamp()
+        data["stamp"] = self.make_stamp()
         self.data = data
         return self
 

@@ -2,8 +2,9 @@
 
 Thin: every change is a call to `services`. The sign-up form also sits under
 every story and on the home page, which are cached for anonymous readers, so
-it carries no CSRF token for them and is checked like the comment form: a
-signed stamp, a honeypot and the request's Origin / Sec-Fetch-Site. The token
+it carries no CSRF token for them and is checked by the guard the comment form
+uses (newsroom.forms_on_cached_pages): a signed stamp, a honeypot and the
+request's Origin / Sec-Fetch-Site. The token
 pages (confirm, manage) are never cached and use ordinary CSRF protection; the
 unsubscribe address takes a bare POST from mail providers (RFC 8058).
 """
@@ -68,7 +69,7 @@ def signup(request):
         sections=data["sections"],
         tags=data["tags"],
         ip=client_ip(request),
-        consent=data["shown"],
+        consent=data["stamp"],
     )
     messages.success(request, f"Thank you. Now check the inbox of {data['email']}.")
     return redirect("subscriptions:sent")

@@ -3,14 +3,14 @@
 import time
 
 import pytest
-from django.core import signing
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
 from comments import tokens as comment_tokens
 from subscriptions import services as subscription_services
 from subscriptions import tokens
-from subscriptions.forms import STAMP_SALT
+from subscriptions.forms import SignupForm
 from subscriptions.models import Subscriber
 from tests.comments.conftest import form_data
 from tests.comments.helpers import make_comment, make_pending
@@ -32,6 +32,8 @@ def generous_limits(settings):
 @pytest.fixture
 def newsroom(db):
     """The addresses, ids and signed values the fuzz pass aims at."""
+    with time_machine.travel(time.time() - 60, tick=False):
+        signup_stamp = SignupForm().initial["stamp"]
     section = SectionFactory(name="Harbour", slug="harbour")
     source = SourceFactory(name="Coast Wire", slug="coast-wire")
     author = AuthorFactory(name="Ada Reporter", slug="ada-reporter")
@@ -64,9 +66,7 @@ def newsroom(db):
             "email": "cy@example.org",
             "name": "Cy",
             "honeypot": "",
-            "shown": signing.dumps(
-                {"t": int(time.time()) - 60, "c": subscription_services.consent_text()}, salt=STAMP_SALT
-            ),
+            "stamp": signup_stamp,
         },
         "tokens": {
             "newsletter-confirm": tokens.confirm_token(pending),

@@ -69,7 +69,7 @@ def test_report_form(reason, note, which, extra, newsroom, fresh_client):
     assert_no_server_error(fetch(fresh_client(), "POST", path, form=form), f"report {form!r}")
 
 
-SIGNUP_FIELDS = ["email", "name", "honeypot", "shown"]
+SIGNUP_FIELDS = ["email", "name", "honeypot", "stamp"]
 choice_ids = st.lists(
     st.one_of(st.sampled_from(["real"]), values, st.integers(-1, 10**30).map(str)), max_size=3
 )

@@ -6,14 +6,14 @@ from collections import Counter
 from itertools import count
 
 import pytest
-from django.core import signing
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsroom.settings.base import mailers_from_url
 from subscriptions import services, tasks
-from subscriptions.forms import STAMP_SALT
+from subscriptions.forms import SignupForm
 from subscriptions.models import Delivery, Digest, Subscriber
 from tests.factories import ArticleFactory
 from tests.subscriptions.smtp_sink import SmtpSink
@@ -57,9 +57,10 @@ def subscriber(db):
 
 
 def signup_data(*, age: int = 30, **fields) -> dict:
-    """What the sign-up form sends, shown `age` seconds ago."""
-    stamp = signing.dumps({"t": int(time.time()) - age, "c": services.consent_text()}, salt=STAMP_SALT)
-    data = {"email": "ada@example.org", "name": "", "honeypot": "", "shown": stamp}
+    """What the sign-up form sends, shown `age` seconds ago (its signed stamp made then)."""
+    with time_machine.travel(time.time() - age, tick=False):
+        stamp = SignupForm().initial["stamp"]
+    data = {"email": "ada@example.org", "name": "", "honeypot": "", "stamp": stamp}
     data.update(fields)
     return data
 

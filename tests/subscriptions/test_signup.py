@@ -2,19 +2,17 @@
 
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from taggit.models import Tag
 
+from comments.forms import CommentForm
 from subscriptions import services, tokens
-from subscriptions.forms import STAMP_SALT
 from subscriptions.models import Subscriber
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.subscriptions.conftest import make_subscriber, run_queued_tasks, signup_data, text_of
@@ -87,9 +85,10 @@ class TestSubscribe:
         assert subscriber.consent_text in text_of(client.get("/newsletter/")).replace("&#x27;", "'")
 
     def test_the_wording_stored_is_the_one_the_form_showed(self, sign_up, settings):
-        stamp = signing.dumps({"t": int(time.time()) - 30, "c": "Yesterday's wording."}, salt=STAMP_SALT)
+        settings.NEWSLETTER_CONSENT_TEXT = "Yesterday's wording."
+        stamp = signup_data()["stamp"]
         settings.NEWSLETTER_CONSENT_TEXT = "Today's wording for {site}."
-        sign_up(shown=stamp)
+        sign_up(stamp=stamp)
         assert Subscriber.objects.get().consent_text == "Yesterday's wording."
 
     def test_the_address_is_kept_in_lower_case(self, sign_up):
@@ -147,7 +146,7 @@ class TestCallToAction:
         form = html[html.index('<section class="newsletter-cta"') :]
         assert 'action="/newsletter/"' in form and 'method="post"' in form
         assert 'name="honeypot"' in form and 'name="email"' in form
-        return re.search(r'name="shown" value="([^"]+)"', form).group(1)
+        return re.search(r'name="stamp" value="([^"]+)"', form).group(1)
 
     @pytest.mark.parametrize("page", ["story", "home"])
     def test_the_call_to_action_signs_readers_up(
@@ -162,7 +161,7 @@ class TestCallToAction:
         with time_machine.travel(timezone.now() + timedelta(seconds=10)):
             with django_capture_on_commit_callbacks(execute=True):
                 response = client.post(
-                    "/newsletter/", {"email": "ada@example.org", "honeypot": "", "shown": stamp}
+                    "/newsletter/", {"email": "ada@example.org", "honeypot": "", "stamp": stamp}
                 )
         with django_capture_on_commit_callbacks(execute=True):
             assert run_queued_tasks() == 1
@@ -428,12 +427,17 @@ class TestRefused:
 
     @pytest.mark.parametrize("stamp", ["", "garbage", "eyJ0IjoxfQ:1xxx:yyy"])
     def test_an_altered_stamp(self, sign_up, stamp):
-        self.refused(sign_up(shown=stamp), "This form was changed or has expired")
+        self.refused(sign_up(stamp=stamp), "This form was changed or has expired")
+
+    def test_a_stamp_from_the_comment_form(self, sign_up):
+        """Both forms share one guard; each signs its stamps with its own salt."""
+        stamp = CommentForm(ArticleFactory(live=True)).initial["stamp"]
+        self.refused(sign_up(stamp=stamp), "This form was changed or has expired")
 
     def test_a_form_older_than_a_day(self, sign_up):
         self.refused(sign_up(age=24 * 3600 + 60), "This form was changed or has expired")
 
-    @pytest.mark.parametrize("field", ["email", "name", "honeypot", "shown", "sections", "tags"])
+    @pytest.mark.parametrize("field", ["email", "name", "honeypot", "stamp", "sections", "tags"])
     def test_nul_bytes(self, sign_up, field):
         response = sign_up(**{field: "ada\x00@example.org" if field == "email" else "1\x00"})
         assert response.status_code == 400
