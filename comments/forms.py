@@ -2,7 +2,7 @@
 
 The comment form sits under every story, on pages cached for every reader, so it
 carries the guard for such forms (newsroom.forms_on_cached_pages): a honeypot and a
-signed stamp naming the story it was shown for, good for COMMENTS_FORM_MAX_AGE. A
+signed stamp naming the story it was shown for, good for FORM_MAX_AGE. A
 reply to a missing or hidden comment, or to one at the deepest level, and a story
 closed to comments are form errors too, each with one clear message. Nothing is
 saved when the form is invalid.
