@@ -78,22 +78,8 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "subject",
-        "kind",
-        "edition",
-        "status",
-        "progress_display",
-        "stories_display",
-        "deliveries_display",
-        "failures_display",
-        "period_start",
-        "period_end",
-        "created_at",
-        "created_by",
-        "finished_at",
-        "heartbeat_at",
-    ]
+    # A record: every field shown, none edited.
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
 
     # --- who does what ------------------------------------------------------------------
     # A digest is a record (RecordAdmin): made by the scheduler or by "Send now by hand",
