@@ -221,7 +221,6 @@ class DigestMail(EmailMultiAlternatives):
         return super().message(policy=long_lines(policy))
 
 
-
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A subject and both bodies for one reader (a preview, or the parts of a mail)."""
