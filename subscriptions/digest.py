@@ -236,7 +236,7 @@ def tidy_text(text: str) -> str:
 
 def tidy_html(html: str) -> str:
     """Without the templates' indentation: a smaller mail."""
-    return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    return "\n".join(filter(None, map(str.strip, html.splitlines())))
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
