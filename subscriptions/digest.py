@@ -209,7 +209,7 @@ class LongLines(email.policy.EmailPolicy):
         return self.folding.fold_binary(name, value)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # one per policy a backend passes: Django passes one
 def long_lines(policy: email.policy.EmailPolicy) -> LongLines:
     return LongLines(**{**vars(policy), "max_line_length": 998, "folding": policy})
 
