@@ -115,6 +115,15 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, user and system (/proc/PID/stat), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -164,6 +173,7 @@ def run(subscribers: int, profile: str | None = None) -> None:
         )
         time.sleep(1.0)  # let it start before the clock does (Django's start-up is not sending)
         clock = time.perf_counter()
+        cpu_start = {"worker": cpu_seconds(worker.pid), "sink": cpu_seconds(sink.pid)}
         services.digest_enqueue(digest=digest)
         peak_sampled, last_line = 0.0, clock
         while True:
@@ -182,6 +192,7 @@ def run(subscribers: int, profile: str | None = None) -> None:
                 last_line = time.perf_counter()
             time.sleep(0.5)
         total = time.perf_counter() - clock
+        cpu = {name: cpu_seconds(p.pid) - cpu_start[name] for name, p in (("worker", worker), ("sink", sink))}
         _, peak = rss_mb(worker.pid)
         counts = Delivery.objects.progress([digest.pk])[digest.pk]
         first_last = Delivery.objects.filter(digest=digest, state="sent").order_by("sent_at")
@@ -203,6 +214,8 @@ def run(subscribers: int, profile: str | None = None) -> None:
     print(f"total time          {total:.1f} s from enqueue to done")
     print(f"messages per second {sent / total:,.0f} (first to last message: "
           f"{sent / max(sending_seconds, 1e-6):,.0f}/s over {sending_seconds:.1f} s)")  # fmt: skip
+    print(f"CPU per message     worker {cpu['worker'] / max(sent, 1) * 1000:.2f} ms, "
+          f"sink {cpu['sink'] / max(sent, 1) * 1000:.2f} ms (the rest of the wall time: waiting)")  # fmt: skip
     print(f"worker peak RSS     {max(peak, peak_sampled):.0f} MB "
           f"(VmHWM; the highest of the samples every 0.5 s: {peak_sampled:.0f} MB)")  # fmt: skip
     print(f"sink messages       {summary.get('messages', 0):,} to {summary.get('recipients', 0):,} "

@@ -107,6 +107,14 @@ def expire_leases(*, digest_id: int | None = None, now: datetime | None = None) 
     return expired
 
 
+def in_flight(pk: int, started: datetime):
+    """The delivery as its sender marked it `sending` at `started`.
+
+    `unknown` too: a slow send may outlive its lease while its sender lives.
+    """
+    return Delivery.objects.filter(pk=pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started)
+
+
 def claimable(digest_id: int, now: datetime):
     """Queued deliveries due now, held by no sender or by one whose lease ran out."""
     return Delivery.objects.filter(
@@ -192,6 +200,8 @@ class Sender:
         self.outcome = Outcome()
         self.mailer = mailers.default
         self.factory = MessageFactory(digest)
+        # The reader still receives: checked in the UPDATE that marks each delivery `sending`.
+        self.receiving = Exists(Subscriber.objects.receiving().filter(pk=OuterRef("subscriber_id")))
         self.token: datetime | None = None
         self.accepted: tuple[int, datetime, datetime] | None = (
             None  # (pk, lease, when): `sent`, not yet saved
@@ -262,28 +272,26 @@ class Sender:
 
     def send(self, delivery: Delivery, message: EmailMessage, started: datetime) -> None:
         """Hand one message to the mail server and record what it said."""
-        # `unknown` too: a slow send may outlive its lease while this sender lives.
-        sending = Delivery.objects.filter(
-            pk=delivery.pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started
-        )
         try:
             self.mailer.send_messages([message])
         except smtplib.SMTPSenderRefused as error:  # our address refused: not the reader's fault
-            sending.update(state=State.QUEUED, claimed_at=None)
+            in_flight(delivery.pk, started).update(state=State.QUEUED, claimed_at=None)
             self.close()
             raise MailServerUnavailable(
                 f"Sender refused: {describe(error.smtp_code, error.smtp_error)}"
             ) from error
         except smtplib.SMTPRecipientsRefused as error:
             code, text = next(iter(error.recipients.values()))
-            self.refused(delivery, sending, code, text)
+            self.refused(delivery, started, code, text)
         except (smtplib.SMTPDataError, smtplib.SMTPResponseException) as error:
-            self.refused(delivery, sending, error.smtp_code, error.smtp_error)
+            self.refused(delivery, started, error.smtp_code, error.smtp_error)
         except ValueError as error:  # an address Django cannot write
-            sending.update(state=State.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:ERROR_MAX])
+            in_flight(delivery.pk, started).update(
+                state=State.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:ERROR_MAX]
+            )
             self.outcome.failed += 1
         except OSError as error:  # smtplib.SMTPServerDisconnected, a timeout, a reset
-            sending.update(
+            in_flight(delivery.pk, started).update(
                 state=State.UNKNOWN, last_error=f"The connection broke mid-message: {error}"[:ERROR_MAX]
             )
             self.outcome.unknown += 1
@@ -302,11 +310,10 @@ class Sender:
         leaves that one `sending`, then `unknown`, as for the message in hand.
         """
         now = timezone.now()
-        receiving = Subscriber.objects.receiving().filter(pk=OuterRef("subscriber_id"))
         with transaction.atomic():
             self.save_sent()
             marked = Delivery.objects.filter(
-                Exists(receiving), pk=delivery.pk, state=State.QUEUED, claimed_at=self.token
+                self.receiving, pk=delivery.pk, state=State.QUEUED, claimed_at=self.token
             ).update(state=State.SENDING, claimed_at=now)
         return now if marked else None
 
@@ -314,10 +321,9 @@ class Sender:
         """Record `sent` for the message the server last accepted."""
         if self.accepted is not None:
             pk, started, at = self.accepted
-            # `unknown` too: a slow send may outlive its lease while this sender lives.
-            Delivery.objects.filter(
-                pk=pk, state__in=[State.SENDING, State.UNKNOWN], claimed_at=started
-            ).update(state=State.SENT, sent_at=at, attempts=F("attempts") + 1, last_error="")
+            in_flight(pk, started).update(
+                state=State.SENT, sent_at=at, attempts=F("attempts") + 1, last_error=""
+            )
             self.accepted = None
 
     def cancel(self, delivery: Delivery, reason: str) -> None:
@@ -325,8 +331,9 @@ class Sender:
         if mine.update(state=State.CANCELLED, last_error=reason):
             self.outcome.cancelled += 1
 
-    def refused(self, delivery: Delivery, sending, code: int, text) -> None:
+    def refused(self, delivery: Delivery, started: datetime, code: int, text) -> None:
         """The server said no to this message: try again later (4xx) or give up on it (5xx)."""
+        sending = in_flight(delivery.pk, started)
         error = describe(code, text)
         attempts = delivery.attempts + 1
         if 400 <= code < 500 and attempts < settings.NEWSLETTER_MAX_ATTEMPTS:

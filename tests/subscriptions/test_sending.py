@@ -81,6 +81,8 @@ def test_the_headers_and_both_parts_are_on_the_wire(settings, story, public_site
         token = tokens.manage_token(reader)
         unsubscribe = "https://news.example.org" + reverse("subscriptions:unsubscribe", args=[token])
         assert message["List-Unsubscribe"] == f"<{unsubscribe}>"
+        # On one line as it is, not RFC 2047 encoded words: what a mail provider reads for its button.
+        assert f"\r\nList-Unsubscribe: <{unsubscribe}>\r\n".encode() in received.content
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message["Message-ID"] == f"<digest-{digest.pk}.{reader.pk}@news.example.org>"
         assert message["From"] == settings.DEFAULT_FROM_EMAIL
