@@ -215,7 +215,7 @@ def run(subscribers: int, profile: str | None = None) -> None:
     print(f"messages per second {sent / total:,.0f} (first to last message: "
           f"{sent / max(sending_seconds, 1e-6):,.0f}/s over {sending_seconds:.1f} s)")  # fmt: skip
     print(f"CPU per message     worker {cpu['worker'] / max(sent, 1) * 1000:.2f} ms, "
-          f"sink {cpu['sink'] / max(sent, 1) * 1000:.2f} ms (the rest of the wall time: waiting)")  # fmt: skip
+          f"sink {cpu['sink'] / max(sent, 1) * 1000:.2f} ms (the rest: waiting)")  # fmt: skip
     print(f"worker peak RSS     {max(peak, peak_sampled):.0f} MB "
           f"(VmHWM; the highest of the samples every 0.5 s: {peak_sampled:.0f} MB)")  # fmt: skip
     print(f"sink messages       {summary.get('messages', 0):,} to {summary.get('recipients', 0):,} "
