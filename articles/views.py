@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -172,3 +173,23 @@ def preview(request, pk: int):
         "preview": True,
     }
     return render(request, "articles/article_detail.html", context)
+
+
+LATEST_ON_NOT_FOUND = 5
+
+
+def page_not_found(request, exception):
+    """handler404: "we can't find that page", with search and the newest stories to read instead.
+
+    One query for the stories; if it fails (the database is away), the page goes without them.
+    """
+    try:
+        latest = list(
+            Article.objects.published()
+            .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")
+            .order_by(*NEWEST_FIRST)[:LATEST_ON_NOT_FOUND]
+        )
+    except DatabaseError:
+        latest = []
+    return render(request, "404.html", {"latest": latest}, status=404)
