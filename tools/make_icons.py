@@ -55,9 +55,7 @@ def draw(size: int, *, corner: int = CORNER, inset: float = 0.0) -> Image.Image:
 
 
 def svg() -> str:
-    shapes = "".join(
-        f'<path d="M{" L".join(f"{x} {y}" for x, y in shape)}Z"/>' for shape in [*LETTER, RULE]
-    )
+    shapes = "".join(f'<path d="M{" L".join(f"{x} {y}" for x, y in shape)}Z"/>' for shape in [*LETTER, RULE])
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {GRID} {GRID}">'
         f'<rect width="{GRID}" height="{GRID}" rx="{CORNER}" fill="{RED}"/>'

@@ -126,9 +126,10 @@ READER_PAGES = {
         args=[tokens.manage_token(make_subscriber(email="gone@example.org", status="unsubscribed"))],
     ),
     "newsletter_bad_link": lambda site: reverse("subscriptions:confirm", args=["broken"]),
+    "not_found": lambda site: "/no-such-page/",
 }
 
-OK_STATUS = {"comment_bad_link": 400, "newsletter_bad_link": 400}
+OK_STATUS = {"comment_bad_link": 400, "newsletter_bad_link": 400, "not_found": 404}
 
 
 def confirm_token(article):

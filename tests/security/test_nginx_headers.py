@@ -76,6 +76,7 @@ def start_nginx(tmp_path):
         static = tmp_path / "static"
         static.mkdir()
         (static / "site.css").write_text("body { margin: 0 }\n")
+        (static / "favicon.ico").write_bytes((ROOT / "static" / "favicon.ico").read_bytes())
         (tmp_path / "media").mkdir()
         port = free_port()
         site = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -145,6 +146,15 @@ def test_a_static_file_carries_the_headers_once(nginx):
     for name, value in HEADERS.items():
         assert headers.get_all(name) == [value], name
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_favicon_ico_is_served_by_nginx_with_the_headers(nginx):
+    status, headers = head(nginx + "/favicon.ico")  # nothing listens upstream: nginx itself answers
+    assert status == 200
+    assert headers["Content-Type"] == "image/x-icon"
+    assert headers["Cache-Control"] == "public, max-age=86400"
+    for name, value in HEADERS.items():
+        assert headers.get_all(name) == [value], name
 
 
 def test_the_apps_own_headers_pass_through_unchanged_and_not_doubled(nginx_before_app):
