@@ -141,7 +141,8 @@ class Canvas:
 # ---- pieces of scenery
 
 
-def sky(c: Canvas, horizon: float, sun=True):
+def sky(c: Canvas, horizon: float, sun=True) -> float:
+    """A sky down to the horizon, with clouds and perhaps the sun; where the sun is, across."""
     c.gradient(c.light.sky_top, c.light.sky_low, 0, horizon)
     sun_x = c.rng.uniform(200, 1400)
     if sun:
@@ -152,6 +153,7 @@ def sky(c: Canvas, horizon: float, sun=True):
         x = c.rng.uniform(80, 1520)
         if not sun or not sun_x - 420 < x < sun_x + 120:  # clouds keep clear of the sun
             cloud(c, x, c.rng.uniform(70, horizon * 0.55))
+    return sun_x
 
 
 def cloud(c: Canvas, x, y):

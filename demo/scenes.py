@@ -89,15 +89,31 @@ def at_sea(c: Canvas, cargo: str) -> str:
     hills(c, horizon, c.light.far, height=70, steps=5)
     water(c, horizon)
     x0 = c.rng.uniform(160, 320)
+    clear = [x for x in range(20, 1480, 125) if x + 120 < x0 or x > x0 + 1120]  # not behind the ship
+    waiting = c.rng.randint(0, min(3, len(clear)))
+    for x in c.rng.sample(clear, waiting):  # ships at anchor, far off
+        far = mix(c.light.far, c.light.dark, 0.35)
+        c.poly(
+            [(x, horizon + 4), (x + 110, horizon + 4), (x + 100, horizon + 16), (x + 6, horizon + 16)], far
+        )
+        c.rect(x + 8, horizon - 18, x + 24, horizon + 4, far)
+        c.rect(x + 30, horizon - 8, x + 96, horizon + 4, far)
     ship(c, x0, x0 + 1060, 830, 120, cargo=cargo)
     tug_x = c.rng.choice([80, 1330])
     c.poly([(tug_x, 930), (tug_x + 170, 930), (tug_x + 150, 965), (tug_x + 20, 965)], c.tone((196, 62, 48)))
     c.rect(tug_x + 40, 890, tug_x + 100, 930, c.tone((240, 240, 236)))
     names = {"containers": "a container ship", "bulk": "a bulk carrier", "tanker": "a tanker"}
     return (
-        f"Illustration of {names[cargo]} under way on open water, a tug nearby and "
-        f"a low coast on the horizon, {c.light.name}."
+        f"Illustration of {names[cargo]} under way on open water, a tug nearby and a low coast "
+        f"on the horizon{anchored(waiting)}, "
+        f"{c.light.name}."
     )
+
+
+def anchored(ships: int) -> str:
+    if ships < 2:
+        return ", with another ship at anchor far off" if ships else ""
+    return f", with {NUMBERS[ships]} more ships at anchor far off"
 
 
 def ship_scene(c: Canvas) -> str:
@@ -147,6 +163,7 @@ def warehouse(c: Canvas) -> str:
     sheds = c.rng.randint(2, 3)
     wall = c.tone(c.rng.choice([(214, 220, 226), (224, 214, 196), (196, 214, 222)]))
     roof = c.tone((120, 130, 140))
+    band = c.tone(c.rng.choice([(196, 62, 48), (36, 98, 160), (22, 140, 120), (226, 126, 40)]))
     width = WIDTH / sheds
     for i in range(sheds):
         x0, x1 = i * width + 30, (i + 1) * width - 30
@@ -155,6 +172,8 @@ def warehouse(c: Canvas) -> str:
         c.rect(x0, top, x1, 840, wall)
         for x in range(int(x0) + 14, int(x1), 28):
             c.line([(x, top + 6), (x, 840)], mix(wall, (0, 0, 0), 0.07), 2)
+        c.rect(x0, top + 16, x1, top + 46, band)
+        c.rect(x0 - 6, 680, x1 + 6, 692, mix(wall, (0, 0, 0), 0.25))  # the canopy over the doors
         doors = int((x1 - x0) // 130)
         for d in range(doors):
             dx = x0 + 30 + d * (x1 - x0 - 40) / doors
@@ -164,27 +183,35 @@ def warehouse(c: Canvas) -> str:
     c.rect(0, 860, WIDTH, HEIGHT, c.tone((70, 72, 78)))
     for x in range(0, WIDTH, 140):
         c.rect(x, 960, x + 70, 968, c.tone((236, 220, 150)))
-    lorries = c.rng.randint(2, 3)
-    for i in range(lorries):
-        lorry(c, 80 + i * 520 + c.rng.uniform(-30, 30), 945 + (i % 2) * 70, facing=(-1) ** i)
+    lorries = c.rng.randint(1, 3)
+    for i, slot in enumerate(sorted(c.rng.sample(range(3), lorries))):
+        lorry(c, 80 + slot * 520 + c.rng.uniform(-30, 30), 945 + (i % 2) * 70, facing=c.rng.choice([1, -1]))
+    if sheds == 2 or c.rng.random() < 0.5:
+        for x in (c.rng.uniform(-20, 40), c.rng.uniform(1540, 1600)):
+            tree(c, x, 860, c.rng.uniform(120, 170))
+    traffic = (
+        f"{NUMBERS[lorries]} lorries carrying containers" if lorries > 1 else "a lorry carrying a container"
+    )
     return (
-        f"Illustration of {NUMBERS[sheds]} warehouses with roller doors and {NUMBERS[lorries]} lorries "
-        f"carrying containers on the road in front, {c.light.name}."
+        f"Illustration of {NUMBERS[sheds]} warehouses with roller doors and {traffic} "
+        f"on the road in front, {c.light.name}."
     )
 
 
 def energy(c: Canvas) -> str:
     horizon = 600
-    sky(c, horizon)
+    sun_x = sky(c, horizon)
+    flare = 476 if abs(sun_x - 476) > 180 else 130  # not in front of the sun
     turbines = c.rng.randint(0, 4)
-    for i in range(turbines):
-        x = 100 + i * 120 + c.rng.uniform(0, 40)
+    for i in range(turbines):  # behind the tanks, whose tops they clear
+        x = 700 + i * 200 + c.rng.uniform(0, 60)
         mast = c.light.far
         c.line([(x, horizon), (x, horizon - 240)], mast, 5)
         turn = c.rng.uniform(0, 2 * math.pi)
         for blade in range(3):
             a = turn + blade * 2 * math.pi / 3
             c.line([(x, horizon - 240), (x + 90 * math.cos(a), horizon - 240 + 90 * math.sin(a))], mast, 5)
+    hills(c, horizon, c.light.far, height=60, steps=6)
     c.rect(0, horizon, WIDTH, HEIGHT, c.light.ground)
     colour = c.tone(c.rng.choice([(232, 232, 226), (206, 214, 220), (226, 214, 190)]))
     for i in range(5):
@@ -196,15 +223,18 @@ def energy(c: Canvas) -> str:
         c.rect(x, 860 - h, x + 42, 860, steel)
         for y in range(int(860 - h) + 40, 860, 70):
             c.rect(x - 12, y, x + 54, y + 6, c.tone((238, 186, 44)))
-    c.rect(470, 340, 482, 860, steel)
-    c.poly([(476, 340), (452, 300), (470, 250), (480, 290), (500, 300)], (248, 150, 60))
-    c.poly([(476, 336), (466, 310), (476, 280), (488, 310)], (255, 220, 120))
+    c.rect(flare - 6, 340, flare + 6, 860, steel)
+    c.poly(
+        [(flare, 340), (flare - 24, 300), (flare - 6, 250), (flare + 4, 290), (flare + 24, 300)],
+        (248, 150, 60),
+    )
+    c.poly([(flare, 336), (flare - 10, 310), (flare, 280), (flare + 12, 310)], (255, 220, 120))
     for y in (870, 884):
         c.line([(0, y), (WIDTH, y)], c.tone((150, 156, 164)), 6)
     water(c, 900)
     what = f", {NUMBERS[turbines]} wind turbine{'s' * (turbines > 1)} in the distance" if turbines else ""
     return (
-        "Illustration of an energy terminal: white storage tanks, distillation columns and "
+        "Illustration of an energy terminal: pale storage tanks, distillation columns and "
         f"a flare stack beside the water{what}, {c.light.name}."
     )
 
@@ -226,15 +256,25 @@ def chart(c: Canvas, trend: str) -> str:
         step = sign * c.rng.uniform(0.0, 0.1) + c.rng.uniform(-0.03, 0.03)
         values.append(min(0.92, max(0.1, values[-1] + step)))
     bar_colour, line_colour = c.rng.choice(
-        [((36, 98, 160), (226, 126, 40)), ((22, 140, 120), (196, 62, 48)), ((122, 46, 60), (236, 186, 52))]
+        [
+            ((36, 98, 160), (226, 126, 40)),
+            ((22, 140, 120), (196, 62, 48)),
+            ((122, 46, 60), (236, 186, 52)),
+            ((64, 142, 70), (36, 98, 160)),
+            ((226, 126, 40), (22, 140, 120)),
+        ]
     )
     span = 1180 / n
     points = []
+    bars = c.rng.random() < 0.6  # else an area under the line
     for i, v in enumerate(values):
         x = 220 + i * span
         top = 860 - v * 600
-        c.rect(x + span * 0.18, top, x + span * 0.82, 860, mix(bar_colour, panel, 0.15 * (i % 2)))
-        points.append((x + span / 2, top - 40))
+        if bars:
+            c.rect(x + span * 0.18, top, x + span * 0.82, 860, mix(bar_colour, panel, 0.15 * (i % 2)))
+        points.append((x + span / 2, top - 40 * bars))
+    if not bars:
+        c.poly([(points[0][0], 860), *points, (points[-1][0], 860)], mix(bar_colour, panel, 0.55))
     c.line([(200, 860), (1400, 860)], mix(panel, (0, 0, 0), 0.5), 4)
     c.line(points, line_colour, 8)
     for x, y in points:
@@ -242,10 +282,11 @@ def chart(c: Canvas, trend: str) -> str:
         c.disc(x, y, 6, panel)
     c.pen.rounded_rectangle(c.xy([(210, 160), (560, 200)]), radius=20 * c.k, fill=grid)
     direction = "rising" if trend == "rise" else "falling"
-    return (
-        f"Illustration of a chart: {NUMBERS[n]} bars {direction} from left to right, with a line "
-        f"and markers tracing the same trend, on a {'dark' if dark else 'light'} panel."
-    )
+    if bars:
+        what = f"{NUMBERS[n]} bars {direction} from left to right, and a line with markers tracing them"
+    else:
+        what = f"a line with {NUMBERS[n]} markers {direction} from left to right over a shaded area"
+    return f"Illustration of a chart: {what}, on a {'dark' if dark else 'light'} panel."
 
 
 def route_map(c: Canvas) -> str:
@@ -264,7 +305,12 @@ def route_map(c: Canvas) -> str:
         ]
         c.poly([(cx + (x - cx) * 1.08, cy + (y - cy) * 1.08) for x, y in points], shallows)
         c.poly(points, land)
-    ports = sorted((c.rng.uniform(250, 1350), c.rng.uniform(200, 900)) for _ in range(c.rng.randint(4, 5)))
+    ports = []
+    while len(ports) < 4 or (len(ports) < 5 and c.rng.random() < 0.5):
+        x, y = c.rng.uniform(250, 1350), c.rng.uniform(200, 900)
+        if all(math.dist((x, y), port) > 260 for port in ports):  # far enough apart to tell
+            ports.append((x, y))
+    ports.sort()
     lane = (196, 62, 48)
     for (x0, y0), (x1, y1) in zip(ports, ports[1:], strict=False):
         bend = c.rng.uniform(-160, 160)
