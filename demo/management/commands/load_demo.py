@@ -9,8 +9,9 @@ the renditions an upload gets; a picture already in MEDIA_ROOT is reused, not dr
 Running it again changes nothing: rows are found by slug or username, and a story that
 already exists is left exactly as it is (its status and publication time included), so an
 editor can play with the demo and reload it without losing their changes. Story times are
-counted from the moment the story is first created. ``--pictures`` gives the demo stories
-that should have a picture and have none theirs (for a demo loaded before there were any).
+counted from the moment the story is first created. An existing story without its picture
+gets it only with ``--pictures`` (for a demo loaded before there were pictures), so a
+picture an editor removed stays removed.
 
 Statuses are set directly, not through the workflow services: this is seeding, not editing.
 """
