@@ -1,6 +1,6 @@
 """Giving a demo story its drawn lead picture, checked and stored as an editor's upload is.
 
-The picture is drawn once and kept under a name of its own (``articles/demo/<slug>.jpg``),
+The picture is drawn once and kept under a name of its own (``articles/demo/1/<slug>.jpg``),
 so loading the demo into a fresh database reuses the files already in MEDIA_ROOT instead
 of drawing and storing them again. The story's save then makes its renditions, as for any
 upload (``articles.images.prepare_renditions``): the same widths, formats and sizes, and a
@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 
 from articles.images import validate_image
 from articles.models import Article
-from demo.pictures import WIDTH, encode
+from demo.pictures import DRAWINGS, WIDTH, encode
 from demo.scenes import draw
 
 FOLDER = "articles/demo"
@@ -20,7 +20,7 @@ FOLDER = "articles/demo"
 
 def picture_name(slug: str, width: int = WIDTH) -> str:
     """Where the story's picture is stored; pictures drawn at another width are kept apart."""
-    folder = FOLDER if width == WIDTH else f"{FOLDER}/{width}"
+    folder = f"{FOLDER}/{DRAWINGS}" if width == WIDTH else f"{FOLDER}/{DRAWINGS}/{width}"
     return f"{folder}/{slug}.jpg"
 
 

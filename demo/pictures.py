@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 WIDTH, HEIGHT = 1600, 1067  # 3:2, wide enough for every rendition (480, 960 and 1600)
+# Stored pictures are reused, and their alt text comes from replaying the drawing: raise this
+# with any change to what is drawn, so the new drawings are stored apart from the old ones.
+DRAWINGS = 1
 SUPERSAMPLE = 2
 
 CONTAINER_COLOURS = [
