@@ -16,6 +16,7 @@ from tests.comments.helpers import make_comment, trust_cookie
 from tests.comments.xss_payloads import PAYLOADS, as_name
 from tests.e2e.helpers import sign_in
 from tests.factories import ArticleFactory, UserFactory
+from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -440,3 +441,27 @@ def test_a_refused_comment_shows_each_error_under_its_field_with_the_text_kept(p
     page.get_by_role("button", name="Post comment").click()  # the fresh stamp makes it go through
     expect(page.locator("#comments .notice")).to_contain_text("awaiting moderation")
     assert Comment.objects.get().comment == FIRST_TEXT
+
+
+def test_the_pages_of_this_flow_pass_axe_and_the_nu_checker(page, comment_rules):
+    """The held view, the report landing and the story with the remember-me box shown (WCAG A/AA)."""
+    require_axe()
+    require_vnu()
+    story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+    other = make_comment(story, user_name="Bo Keeper", comment="An earlier comment on the dredging.")
+    docs = {}
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".remember-me")).to_be_visible()
+    fill_comment(page.locator("#comment-form"), name="Ada Reader", email="ada@example.org", text=FIRST_TEXT)
+    expect(page.locator(".awaiting-moderation")).to_be_visible()
+    docs["held"] = page.content()
+    held_violations = axe_violations(page)
+    page.goto(f"/comments/{other.pk}/report/")
+    page.get_by_label("Spam").check()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator(f"#c{other.pk} .comment-notices")).to_be_visible()
+    docs["report landing"] = page.content()
+    assert held_violations == [], format_violations(held_violations)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    assert nu_errors_many(docs) == {name: [] for name in docs}
