@@ -138,9 +138,7 @@ def _story_context(article: Article) -> dict:
     }
 
 
-@method_decorator(
-    cache_for_readers(reads=("comments",), personal=PERSONAL_PARAMETERS), name="dispatch"
-)
+@method_decorator(cache_for_readers(reads=("comments",), personal=PERSONAL_PARAMETERS), name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = STORY_TEMPLATE
     context_object_name = "article"

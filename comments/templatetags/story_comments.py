@@ -27,6 +27,7 @@ from ..threads import own_held, page_number, place_notices, sort_notices, thread
 
 register = template.Library()
 
+
 @register.inclusion_tag("includes/comments.html", takes_context=True)
 def story_comments(context, article) -> dict:
     request = context["request"]
