@@ -39,7 +39,9 @@ from .threads import notice_at, page_of, reply_fields
 
 NOTICES = {
     services.PUBLISHED: "Thank you: your comment is published.",
-    services.HELD: "Thank you: your comment is awaiting moderation. It appears once a moderator has read it.",
+    services.HELD: (
+        "Thank you: your comment is awaiting moderation. Others see it once a moderator has read it."
+    ),
     services.CONFIRM: (
         "Almost there: we have sent a link to {email}. Your comment is published when you open it "
         "(check your spam folder if it does not arrive)."
