@@ -8,6 +8,7 @@ from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,6 +20,10 @@ from .models import NEWEST_FIRST, Article, Author, Correction, OldSlug, Section,
 from .selectors import bylines_with_authors, public_story, related_stories, story_cards, story_page
 
 PER_PAGE = 20
+STORY_TEMPLATE = "articles/article_detail.html"
+# The query parameters that make a story page one reader's own: never served from a cache, nor kept.
+# `held` names the comments a reader has just sent that wait for a moderator (shown to them alone).
+PERSONAL_PARAMETERS = ("held",)
 
 
 @method_decorator(cache_for_readers, name="dispatch")
@@ -124,9 +129,18 @@ class CorrectionListView(ListView):
         )
 
 
-@method_decorator(cache_for_readers(reads=("comments",)), name="dispatch")
+def _story_context(article: Article) -> dict:
+    """What a story's page shows besides the story (`article` comes from selectors.story_page)."""
+    return {
+        "related": related_stories(article),
+        "article_ld": structured_data.article_ld(article),
+        "breadcrumbs_ld": structured_data.breadcrumbs_ld(article),
+    }
+
+
+@method_decorator(cache_for_readers(reads=("comments",), personal=PERSONAL_PARAMETERS), name="dispatch")
 class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
+    template_name = STORY_TEMPLATE
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
@@ -148,12 +162,22 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            related=related_stories(self.object),
-            article_ld=structured_data.article_ld(self.object),
-            breadcrumbs_ld=structured_data.breadcrumbs_ld(self.object),
-            **kwargs,
-        )
+        return super().get_context_data(**_story_context(self.object), **kwargs)
+
+
+def story_response(request, article: Article, *, context: dict | None = None, status: int = 200):
+    """The page of public story `article`, with more `context`, answered with `status` and never cached.
+
+    For the apps built on stories that answer a POST with the story itself (a comment
+    form sent back with its errors, in the context as `comment_form`).
+    """
+    story = story_page(Article.objects.published().filter(pk=article.pk).order_by()).first()
+    if story is None:
+        raise Http404("No story at this address.")
+    page = {"article": story, "object": story, **_story_context(story), **(context or {})}
+    response = render(request, STORY_TEMPLATE, page, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 @never_cache
@@ -171,4 +195,4 @@ def preview(request, pk: int):
         "related": related_stories(article),
         "preview": True,
     }
-    return render(request, "articles/article_detail.html", context)
+    return render(request, STORY_TEMPLATE, context)
