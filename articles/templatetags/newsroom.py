@@ -38,7 +38,7 @@ def _srcset(renditions, fmt):
 # What each card treatment's picture is drawn at (cards.css), so the browser fetches the smallest
 # rendition that fills it: "large" is the front page's lead, "thumb" a list's or a row's picture.
 CARD_SIZES = {
-    "large": "(min-width: 64rem) 34rem, (min-width: 48rem) 46rem, calc(100vw - 2rem)",
+    "large": "(min-width: 64rem) 30rem, (min-width: 48rem) 46rem, calc(100vw - 2rem)",
     "thumb": "(min-width: 40rem) 12rem, 30vw",
 }
 
