@@ -68,13 +68,12 @@ def _picture(article, *, sizes: str, loading: str, priority: bool, smallest_src:
         src = default_storage.url(own_format[0][1])
     srcset = _srcset(renditions, original)
     return format_html(
-        '<picture>{}<img src="{}"{} alt="{}"{} sizes="{}" loading="{}"{} decoding="async"></picture>',
+        '<picture>{}<img src="{}"{} alt="{}"{} loading="{}"{} decoding="async"></picture>',
         sources,
         src,
-        format_html(' srcset="{}"', srcset) if srcset else "",
+        format_html(' srcset="{}" sizes="{}"', srcset, sizes) if srcset else "",  # no sizes without srcset
         article.lead_image_alt,
         size_attrs,
-        sizes,
         loading,
         mark_safe(' fetchpriority="high"') if priority else "",  # noqa: S308 (a constant)
     )

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.selectors import MOST_READ, PER_SECTION, SECONDARY
+from articles.selectors import MOST_READ, PER_SECTION, SECONDARY, story_cards
+from articles.templatetags.newsroom import card_picture
 from tests.articles.test_images import image_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 
@@ -214,3 +215,21 @@ def test_the_front_page_costs_six_queries_however_many_stories_and_sections(clie
         story(hours_ago=n + 40, section=more[n % 5], authors=[AuthorFactory(), AuthorFactory()])
     html_queries = home_queries(client)
     assert len(html_queries) == len(few), "\n".join(sql[:150] for sql in html_queries)
+
+
+def test_story_cards_carry_the_image_fields_without_more_queries(django_assert_num_queries):
+    pictured = story(1, picture=True)
+    with django_assert_num_queries(2):  # the stories with their sections and sources; their bylines
+        (card,) = list(story_cards())
+    with django_assert_num_queries(0):
+        html = str(card_picture(card))
+    assert card == pictured and "-480.webp 480w" in html and f'alt="{ALT}"' in html
+
+
+def test_an_image_without_renditions_is_shown_from_its_upload_without_srcset(client):
+    pictured = story(1, picture=True)
+    Article.objects.filter(pk=pictured.pk).update(lead_image_renditions=[])
+    html = card_of(client.get(pictured.section.get_absolute_url()).content.decode(), pictured)
+    img = re.search(r"<img [^>]*>", html).group()
+    assert f'src="/media/{pictured.lead_image.name}"' in img and f'alt="{ALT}"' in img
+    assert "srcset" not in html and "sizes" not in html  # sizes without srcset is invalid HTML
