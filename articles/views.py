@@ -4,8 +4,6 @@ from datetime import date
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -16,8 +14,8 @@ from taggit.models import Tag
 
 from . import structured_data
 from .caching import cache_for_readers
-from .models import NEWEST_FIRST, Article, Author, Correction, OldSlug, Section, Source
-from .selectors import bylines_with_authors, public_story, related_stories, story_cards, story_page
+from .models import Article, Author, Correction, OldSlug, Section, Source
+from .selectors import front_page, public_story, related_stories, story_cards, story_page
 
 PER_PAGE = 20
 STORY_TEMPLATE = "articles/article_detail.html"
@@ -31,32 +29,14 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        stories = story_cards().prefetch_related(None)  # the bylines of all the cards at once, below
-        # Each from its own index (Article.Meta.indexes): the newest featured story leads, or else
-        # the newest story; then the ten newest after it; then each section's three newest.
-        newest = list(stories[:11])
-        lead = stories.filter(is_featured=True).first() or next(iter(newest), None)
-        latest = [story for story in newest if story != lead][:10]
-        breaking = Article.objects.published().filter(is_breaking=True).select_related("section").first()
-        section_newest = (  # ids only, from the index: a subquery here made the planner read every story
-            Article.objects.published()
-            .filter(section__isnull=False)
-            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=NEWEST_FIRST))
-            .filter(rank__lte=3)
-            .values_list("pk", flat=True)
-        )
-        in_sections = ("section__position", "section__name", *NEWEST_FIRST)
-        ranked = list(stories.filter(pk__in=list(section_newest)).order_by(*in_sections))
-        shown = [story for story in (lead, *latest, *ranked) if story is not None]
-        prefetch_related_objects(shown, bylines_with_authors())
-        by_section = {}
-        for article in ranked:
-            by_section.setdefault(article.section, []).append(article)
+        page = front_page()
         return super().get_context_data(
-            lead=lead,
-            latest=latest,
-            breaking=breaking,
-            by_section=by_section,
+            lead=page.lead,
+            lead_is_breaking=page.lead_is_breaking,
+            breaking=page.breaking,
+            secondary=page.secondary,
+            most_read=page.most_read,  # includes/most_read.html; the readership issue fills it
+            by_section=page.by_section,
             website_ld=structured_data.website_ld(),
             **kwargs,
         )
