@@ -164,19 +164,23 @@ def _with_validators(response) -> None:
     patch_vary_headers(response, ["Cookie"])
 
 
-def cache_for_readers(view=None, *, reads=()):
+def cache_for_readers(view=None, *, reads=(), personal=()):
     """Serve anonymous GETs from the cache; signed-in staff always get a fresh, private page.
 
     `reads` names the query parameters the view reads: the page is cached under its
     path and those, whatever else the address carries. Used bare, the view reads none.
+    `personal` names parameters that make the page one reader's own (an app built on
+    the view shows them something from a signed value): a request carrying one is
+    neither answered from the cache nor kept, and its answer is `private, no-cache`:
+    nginx's micro-cache and other shared caches never keep it, browsers ask again.
     Only a 200 the view made without setting a cookie or using the CSP nonce is kept.
     """
     if view is None:
-        return functools.partial(cache_for_readers, reads=reads)
+        return functools.partial(cache_for_readers, reads=reads, personal=personal)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _for_everyone(request):
+        if not _for_everyone(request) or any(name in request.GET for name in personal):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response

@@ -122,19 +122,26 @@ def index_only():
 
 
 def add_snippets(query: str, results: list[Article]) -> None:
-    """Give each result its `snippet`: text around the query's words, escaped, the words in <mark>."""
+    """Give each result its `snippet`: text around the query's words, escaped, the words in <mark>.
+
+    On PostgreSQL the same query reads the results' image fields, left out of the ranking's rows.
+    """
     include, _exclude = split_words(query)
     if connection.vendor != "postgresql":
         for article in results:
             article.snippet = simple_snippet(article, include)
         return
-    headlines = dict(
-        Article.objects.filter(pk__in=[article.pk for article in results])
+    rows = {
+        row["pk"]: row
+        for row in Article.objects.filter(pk__in=[article.pk for article in results])
         .annotate(snippet=SearchHeadline(_window(include), _search_query(query), **HEADLINE_OPTIONS))
-        .values_list("pk", "snippet")
-    )
+        .values("pk", "snippet", *ON_THUMBNAILS)
+    }
     for article in results:
-        article.snippet = render_headline(headlines.get(article.pk))
+        row = rows.get(article.pk, {})
+        article.snippet = render_headline(row.get("snippet"))
+        for name in ON_THUMBNAILS:  # the size first: setting the image then reads no other field
+            setattr(article, name, row.get(name))
 
 
 def search_articles(query: str) -> QuerySet[Article]:
@@ -183,8 +190,16 @@ HEADLINE_OPTIONS = {
     "max_fragments": 2,
     "fragment_delimiter": " … ",
 }
-# What a result shows: its headline, section, time and address.
+# What a result shows: its headline, section, time and address. Its thumbnail (the image's
+# renditions, size and alt text) is read with the snippet, for the shown page only.
 ON_RESULTS = ("headline", "slug", "published_at", "section__name", "section__slug")
+ON_THUMBNAILS = (
+    "lead_image_width",
+    "lead_image_height",
+    "lead_image",
+    "lead_image_renditions",
+    "lead_image_alt",
+)
 
 # SearchHeadline parses all the text it is given (~0.7 ms for a 4 kB story), so it is given
 # WINDOW characters of it, from WINDOW_BEFORE before the first of the query's words.

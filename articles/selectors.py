@@ -1,13 +1,29 @@
 """What reader pages read, as querysets that start from `Article.objects.published()`.
 
-A card shows a story's section, headline, standfirst, bylines, date, source and
-comment count; the story page shows the rest of the story and its tags and corrections.
+A card shows a story's section, headline, standfirst, bylines, date, source, comment
+count and lead image (its renditions, size and alt text); the story page shows the rest of
+the story and its tags and corrections.
 """
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from dataclasses import dataclass, field
 
-from .models import NEWEST_FIRST, Article, Byline, Correction
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
+
+from .models import NEWEST_FIRST, Article, Byline, Correction, Section
 
 # What no card shows: the body and the search vector are most of a story's bytes.
 NOT_ON_CARDS = ("body", "search_vector")
@@ -75,3 +91,76 @@ def related_stories(article: Article, limit: int = 4) -> QuerySet[Article]:
         shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
     ranked = Article.objects.published().filter(pk__in=Subquery(candidates)).annotate(shared=shared)
     return story_cards(ranked).order_by("-shared", *NEWEST_FIRST)[:limit]
+
+
+# The front page: the lead, a row of SECONDARY stories, MOST_READ in its slot and up to
+# PER_SECTION stories in each section's block.
+SECONDARY, MOST_READ, PER_SECTION = 3, 5, 3
+
+
+@dataclass
+class FrontPage:
+    """What the front page shows, each story in one place only.
+
+    `breaking` is the banner's story; when it is also the lead there is no banner
+    (`lead_is_breaking`) and the lead card says so instead.
+    """
+
+    lead: Article | None = None
+    breaking: Article | None = None
+    lead_is_breaking: bool = False
+    secondary: list[Article] = field(default_factory=list)
+    most_read: list[Article] = field(default_factory=list)
+    by_section: dict[Section, list[Article]] = field(default_factory=dict)
+
+
+def _newest_pk(stories: QuerySet[Article]) -> Subquery:
+    return Subquery(stories.order_by(*NEWEST_FIRST).values("pk")[:1])
+
+
+def front_page() -> FrontPage:
+    """The front page in a fixed number of queries, whatever the number of stories and sections.
+
+    The newest featured story leads (else the newest story); the newest breaking story is the
+    banner. Then, from the newest stories, the secondary row and the "Most read" slot (until
+    readership is counted: the latest not shown above); then each section's newest stories that
+    are nowhere else on the page. Every list reads from its own index (Article.Meta.indexes).
+    """
+    stories = story_cards().prefetch_related(None)  # the bylines of all the cards at once, below
+    published = Article.objects.published()
+    newest = list(stories[: 1 + SECONDARY + MOST_READ + 2])  # two spare: the featured and breaking ones
+    flagged = list(
+        stories.filter(
+            Q(pk=_newest_pk(published.filter(is_featured=True)))
+            | Q(pk=_newest_pk(published.filter(is_breaking=True)))
+        )
+    )
+    page = FrontPage(lead=next((s for s in flagged if s.is_featured), None) or next(iter(newest), None))
+    page.breaking = next((s for s in flagged if s.is_breaking), None)
+    if page.breaking is not None and page.breaking == page.lead:
+        page.breaking, page.lead_is_breaking = None, True
+    taken = {story.pk for story in (page.lead, page.breaking) if story is not None}
+    rest = [story for story in newest if story.pk not in taken]
+    page.secondary = rest[:SECONDARY]
+    page.most_read = rest[SECONDARY : SECONDARY + MOST_READ]
+    taken.update(story.pk for story in (*page.secondary, *page.most_read))
+    in_sections = _sections_newest(stories, exclude=taken)
+    for story in in_sections:
+        page.by_section.setdefault(story.section, []).append(story)
+    shown = [story for story in (page.lead, *page.secondary, *in_sections) if story is not None]
+    prefetch_related_objects(shown, bylines_with_authors())
+    return page
+
+
+def _sections_newest(stories: QuerySet[Article], *, exclude: set[int]) -> list[Article]:
+    """Each section's PER_SECTION newest stories not in `exclude`, sections in menu order."""
+    ranked = (  # ids only, from the index: a subquery here made the planner read every story
+        Article.objects.published()
+        .filter(section__isnull=False)
+        .exclude(pk__in=exclude)
+        .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=NEWEST_FIRST))
+        .filter(rank__lte=PER_SECTION)
+        .values_list("pk", flat=True)
+    )
+    in_sections = ("section__position", "section__name", *NEWEST_FIRST)
+    return list(stories.filter(pk__in=list(ranked)).order_by(*in_sections))

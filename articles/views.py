@@ -5,10 +5,9 @@ from datetime import date
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.db.models import F, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -17,9 +16,13 @@ from taggit.models import Tag
 from . import structured_data
 from .caching import cache_for_readers
 from .models import NEWEST_FIRST, Article, Author, Correction, OldSlug, Section, Source
-from .selectors import bylines_with_authors, public_story, related_stories, story_cards, story_page
+from .selectors import front_page, public_story, related_stories, story_cards, story_page
 
 PER_PAGE = 20
+STORY_TEMPLATE = "articles/article_detail.html"
+# The query parameters that make a story page one reader's own: never served from a cache, nor kept.
+# `held` names the comments a reader has just sent that wait for a moderator (shown to them alone).
+PERSONAL_PARAMETERS = ("held",)
 
 
 @method_decorator(cache_for_readers, name="dispatch")
@@ -27,32 +30,14 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        stories = story_cards().prefetch_related(None)  # the bylines of all the cards at once, below
-        # Each from its own index (Article.Meta.indexes): the newest featured story leads, or else
-        # the newest story; then the ten newest after it; then each section's three newest.
-        newest = list(stories[:11])
-        lead = stories.filter(is_featured=True).first() or next(iter(newest), None)
-        latest = [story for story in newest if story != lead][:10]
-        breaking = Article.objects.published().filter(is_breaking=True).select_related("section").first()
-        section_newest = (  # ids only, from the index: a subquery here made the planner read every story
-            Article.objects.published()
-            .filter(section__isnull=False)
-            .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=NEWEST_FIRST))
-            .filter(rank__lte=3)
-            .values_list("pk", flat=True)
-        )
-        in_sections = ("section__position", "section__name", *NEWEST_FIRST)
-        ranked = list(stories.filter(pk__in=list(section_newest)).order_by(*in_sections))
-        shown = [story for story in (lead, *latest, *ranked) if story is not None]
-        prefetch_related_objects(shown, bylines_with_authors())
-        by_section = {}
-        for article in ranked:
-            by_section.setdefault(article.section, []).append(article)
+        page = front_page()
         return super().get_context_data(
-            lead=lead,
-            latest=latest,
-            breaking=breaking,
-            by_section=by_section,
+            lead=page.lead,
+            lead_is_breaking=page.lead_is_breaking,
+            breaking=page.breaking,
+            secondary=page.secondary,
+            most_read=page.most_read,  # includes/most_read.html; the readership issue fills it
+            by_section=page.by_section,
             website_ld=structured_data.website_ld(),
             **kwargs,
         )
@@ -125,9 +110,18 @@ class CorrectionListView(ListView):
         )
 
 
-@method_decorator(cache_for_readers(reads=("comments",)), name="dispatch")
+def _story_context(article: Article) -> dict:
+    """What a story's page shows besides the story (`article` comes from selectors.story_page)."""
+    return {
+        "related": related_stories(article),
+        "article_ld": structured_data.article_ld(article),
+        "breadcrumbs_ld": structured_data.breadcrumbs_ld(article),
+    }
+
+
+@method_decorator(cache_for_readers(reads=("comments",), personal=PERSONAL_PARAMETERS), name="dispatch")
 class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
+    template_name = STORY_TEMPLATE
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
@@ -149,12 +143,22 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            related=related_stories(self.object),
-            article_ld=structured_data.article_ld(self.object),
-            breadcrumbs_ld=structured_data.breadcrumbs_ld(self.object),
-            **kwargs,
-        )
+        return super().get_context_data(**_story_context(self.object), **kwargs)
+
+
+def story_response(request, article: Article, *, context: dict | None = None, status: int = 200):
+    """The page of public story `article`, with more `context`, answered with `status` and never cached.
+
+    For the apps built on stories that answer a POST with the story itself (a comment
+    form sent back with its errors, in the context as `comment_form`).
+    """
+    story = story_page(Article.objects.published().filter(pk=article.pk).order_by()).first()
+    if story is None:
+        raise Http404("No story at this address.")
+    page = {"article": story, "object": story, **_story_context(story), **(context or {})}
+    response = render(request, STORY_TEMPLATE, page, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 @never_cache
@@ -172,7 +176,7 @@ def preview(request, pk: int):
         "related": related_stories(article),
         "preview": True,
     }
-    return render(request, "articles/article_detail.html", context)
+    return render(request, STORY_TEMPLATE, context)
 
 
 LATEST_ON_NOT_FOUND = 5

@@ -182,10 +182,27 @@ class CommentForm(CachedPageFormGuard):
             "followup": cleaned["followup"],
         }
 
-    def kept_values(self) -> dict:
-        """What the reader typed, to put back in a fresh form after a refusal."""
-        names = ("name", "email", "url", "comment", "followup", "reply_to", "replied_to")
-        return {name: self.data.get(name, "") for name in names if name in self.fields}
+    def ready_to_resend(self) -> None:
+        """After a refusal, show the form again bound to what the reader sent, with its errors.
+
+        It gets a fresh stamp (so it can be sent as it is once corrected) and an empty honeypot;
+        a reply whose comment cannot take one becomes a comment at the top.
+        """
+        data = self.data.copy()
+        data["stamp"], data["honeypot"] = self.make_stamp(), ""
+        if self.rejection() == BAD_PARENT:
+            data["reply_to"], data["replied_to"] = "0", ""
+        self.data = data
+
+    def answered(self) -> Comment | None:
+        """The visible comment on this story that this form replies to, whatever else was wrong with it."""
+        if self.parent is not None:
+            return self.replied_to_comment or self.parent
+        try:
+            pk = _as_id(self.data.get("reply_to"))
+        except forms.ValidationError:
+            return None
+        return Comment.objects.visible().for_story(self.target_object).filter(pk=pk).first() if pk else None
 
 
 class ReportForm(forms.Form):

@@ -6,17 +6,22 @@ stops at COMMENTS_MAX_DEPTH: anything deeper sits flat at the last level with
 comment that is no longer visible but has visible replies stays as a
 placeholder, so the replies keep their place. templates/comments/thread.html
 shows a node and, through itself, its replies.
+
+A reader who has just posted a comment that waits for a moderator sees it in its
+place (`own`: ids from the signed `?held=` address, comments/held.py), marked as
+awaiting moderation; nobody else does.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
-from .models import Comment
+from .models import VISIBLE, Comment
 from .templatetags.comment_display import avatar_hue, comment_html, initials, web_address
 
 SHOWN_FIELDS = (
@@ -33,7 +38,9 @@ class Node:
     depth: int
     visible: bool
     in_reply_to: str = ""
+    awaiting: bool = False  # the reader's own comment, held: shown to them alone
     children: list["Node"] = field(default_factory=list)
+    notices: list = field(default_factory=list)  # this reader's notices about this comment
 
     def __post_init__(self):
         """What thread.html shows, worked out once here: the template only prints it."""
@@ -45,7 +52,7 @@ class Node:
         submitted = timezone.localtime(comment.submit_date).replace(microsecond=0)
         self.submitted_iso = submitted.isoformat()
         self.submitted_shown = dateformat.format(submitted, "j M Y, H:i")
-        self.reply = reply_fields(comment)
+        self.reply = None if self.awaiting else reply_fields(comment)
         self.reply_url = reverse("comments:reply", args=[comment.pk]) if self.reply else ""
         self.report_url = reverse("comments:report", args=[comment.pk])
 
@@ -87,13 +94,29 @@ def page_number(value: str | None) -> int:
     return int(value)
 
 
-def thread_page(article, number: int = 1) -> ThreadPage:
-    """One page of threads: every comment (spam aside) of the threads this page starts, in one query."""
+def own_held(article, ids) -> frozenset[int]:
+    """Of `ids`, the comments on this story that are still held (not published, removed or spam)."""
+    if not ids:
+        return frozenset()
+    held = Comment.objects.for_story(article).held().filter(pk__in=sorted(ids))
+    return frozenset(held.values_list("pk", flat=True))
+
+
+def _shown(on_story, own):
+    """The comments whose threads are on the pages: the visible ones, and the reader's own held ones."""
+    return on_story.filter(VISIBLE | Q(pk__in=sorted(own))) if own else on_story.visible()
+
+
+def thread_page(article, number: int = 1, own: frozenset[int] = frozenset()) -> ThreadPage:
+    """One page of threads: every comment (spam aside) of the threads this page starts, in one query.
+
+    `own`: the reader's held comments (from own_held()), shown in their places.
+    """
     per_page = settings.COMMENTS_PER_PAGE
     start = (number - 1) * per_page
     on_story = Comment.objects.for_story(article).order_by()
     # One more thread than the page holds: it says whether there is a next page.
-    page_threads = on_story.visible().order_by("thread_id").values("thread_id").distinct()
+    page_threads = _shown(on_story, own).order_by("thread_id").values("thread_id").distinct()
     comments = list(
         on_story.filter(thread_id__in=page_threads[start : start + per_page + 1], is_spam=False)
         .order_by("thread_id", "order")
@@ -106,10 +129,20 @@ def thread_page(article, number: int = 1) -> ThreadPage:
     if has_next:  # the first thread of the next page came along to say there is one
         last = thread_ids[per_page - 1]
         comments = [comment for comment in comments if comment.thread_id <= last]
-    return ThreadPage(build(comments), number, has_next)
+    return ThreadPage(build(comments, own), number, has_next)
 
 
-def build(comments) -> list[Node]:
+def page_of(article, pk: int, own: frozenset[int] = frozenset()) -> int:
+    """The page of threads (`?comments=`) comment `pk` stands on, for a reader who sees `own` too."""
+    on_story = Comment.objects.for_story(article).order_by()
+    thread = on_story.filter(pk=pk).values_list("thread_id", flat=True).first()
+    if thread is None:
+        return 1
+    before = _shown(on_story, own).filter(thread_id__lt=thread).values("thread_id").distinct().count()
+    return before // settings.COMMENTS_PER_PAGE + 1
+
+
+def build(comments, own: frozenset[int] = frozenset()) -> list[Node]:
     """Nest comments (ordered by thread and xtd's order) into at most COMMENTS_MAX_DEPTH levels."""
     last = max(settings.COMMENTS_MAX_DEPTH - 1, 0)
     nodes: dict[int, Node] = {}
@@ -117,8 +150,9 @@ def build(comments) -> list[Node]:
     roots: list[Node] = []
     for comment in comments:
         names[comment.pk] = comment.user_name
-        visible = comment.is_public and not comment.is_removed
-        node = Node(comment, depth=min(comment.level, last), visible=visible)
+        awaiting = comment.pk in own and not comment.is_public and not comment.is_removed
+        visible = (comment.is_public and not comment.is_removed) or awaiting
+        node = Node(comment, depth=min(comment.level, last), visible=visible, awaiting=awaiting)
         nodes[comment.pk] = node
         if comment.level == 0 or comment.parent_id == comment.pk:
             node.depth = 0
@@ -141,3 +175,36 @@ def _prune(node: Node) -> bool:
     """Drop hidden comments that have no visible reply under them; True if anything is left."""
     node.children = [child for child in node.children if _prune(child)]
     return node.visible or bool(node.children)
+
+
+NOTICE_AT = "at-comment-"
+
+
+def notice_at(pk: int) -> str:
+    """The extra_tags that place a message at comment `pk` in the thread."""
+    return f"{NOTICE_AT}{pk}"
+
+
+def sort_notices(messages) -> tuple[list, dict[int, list]]:
+    """The reader's messages: those for the whole section, and those about one comment, by its id."""
+    general, placed = [], {}
+    for message in messages or ():
+        tag = message.extra_tags or ""
+        pk = tag.removeprefix(NOTICE_AT)
+        if tag.startswith(NOTICE_AT) and pk.isascii() and pk.isdigit():
+            placed.setdefault(int(pk), []).append(message)
+        else:
+            general.append(message)
+    return general, placed
+
+
+def place_notices(threads: list[Node], notices: dict[int, list]) -> list:
+    """Put each notice about a comment on that comment's node; those whose comment is not shown."""
+    left = dict(notices)
+    stack = list(threads)
+    while stack and left:
+        node = stack.pop()
+        if node.visible and node.comment.pk in left:
+            node.notices = left.pop(node.comment.pk)
+        stack.extend(node.children)
+    return [notice for group in left.values() for notice in group]

@@ -6,33 +6,42 @@ Two cookies of our own, both signed, HttpOnly, SameSite=Lax and sent only to /co
   that lets its next comments under that address skip the mail (COMMENTS_TRUST_MAX_AGE);
 - the browser key, set when a comment waits for confirmation: one link then publishes
   every comment its author wrote in this browser meanwhile.
+
+After a post, a confirmation or a report the reader lands on the story at the comment,
+on the page of threads it stands on, with the notice about it placed there. A comment
+held for a moderator is shown to its author in place, from a signed address
+(comments/held.py). A refused post answers with the story page itself, the form bound
+to what was sent and each error under its field (a reply: the reply page).
 """
 
 import hashlib
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from articles.views import story_response
 from newsroom.forms_on_cached_pages import check_origin
 from newsroom.security import client_ip
 
-from . import rules, services, tokens
+from . import held, rules, services, tokens
 from .forms import CommentForm, ReportForm
 from .models import Comment
-from .threads import reply_fields
+from .threads import notice_at, page_of, reply_fields
 
 NOTICES = {
     services.PUBLISHED: "Thank you: your comment is published.",
-    services.HELD: "Thank you: your comment is awaiting moderation. It appears once a moderator has read it.",
+    services.HELD: (
+        "Thank you: your comment is awaiting moderation. Others see it once a moderator has read it."
+    ),
     services.CONFIRM: (
         "Almost there: we have sent a link to {email}. Your comment is published when you open it "
         "(check your spam folder if it does not arrive)."
@@ -73,9 +82,20 @@ def reporter_key(request) -> str:
     return f"ip:{digest[:40]}"
 
 
-def back_to_story(article: Article, anchor: str = "comments"):
-    """To the story, on an address no browser has cached, so the reader sees the new state."""
-    return redirect(f"{article.get_absolute_url()}?posted={int(time.time())}#{anchor}")
+def back_to_story(article: Article, comment: Comment | None = None, held_pks=()):
+    """To the story, at `comment` on its page of threads, on an address no browser has cached.
+
+    `held_pks`: the reader's comments waiting for a moderator, shown to them in place.
+    """
+    own = frozenset(held_pks)
+    query = {held.PARAMETER: held.held_value(own)} if own else {"posted": int(time.time())}
+    anchor = "comments"
+    if comment is not None:
+        anchor = f"c{comment.pk}"
+        number = page_of(article, comment.pk, own)
+        if number > 1:
+            query["comments"] = number
+    return redirect(f"{article.get_absolute_url()}?{urlencode(query)}#{anchor}")
 
 
 def _target(data) -> Article:
@@ -87,11 +107,16 @@ def _target(data) -> Article:
         raise Http404("No such story.") from None
 
 
-def _form_page(request, article, form, status):
-    """Show what went wrong with the reader's text kept, in a fresh form they can send again."""
-    fresh = CommentForm(article, initial=form.kept_values(), user=request.user)
-    context = {"article": article, "form": fresh, "errors": form, "rejection": form.rejection()}
-    return TemplateResponse(request, "comments/form_page.html", context, status=status)
+def _refused(request, article, form, status):
+    """The story page (or, for a reply, the reply page) with the form as sent, its errors under its fields."""
+    form.ready_to_resend()
+    answered = form.answered()
+    if answered is not None:
+        context = {"article": article, "comment": answered, "form": form}
+        response = render(request, "comments/reply.html", context, status=status)
+    else:
+        response = story_response(request, article, context={"comment_form": form}, status=status)
+    return response
 
 
 @csrf_exempt
@@ -104,7 +129,7 @@ def post_comment(request):
         return refusal
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
-        return _form_page(request, article, form, status=400)
+        return _refused(request, article, form, status=400)
     email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
     ip = client_ip(request)
     wait = rules.seconds_to_wait(ip=ip, email=email)
@@ -112,14 +137,17 @@ def post_comment(request):
         form.add_error(
             None, f"You have posted several comments just now. Please wait {wait} seconds, then send it."
         )
-        return _form_page(request, article, form, status=429)
+        response = _refused(request, article, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     proven = _signed_cookie(request, TRUST_COOKIE, TRUST_SALT, settings.COMMENTS_TRUST_MAX_AGE)
     browser = _signed_cookie(request, BROWSER_COOKIE, BROWSER_SALT, settings.COMMENTS_CONFIRM_MAX_AGE)
     browser = browser or secrets.token_urlsafe(24)
     outcome = services.comment_submit(form=form, ip=ip, proven_email=proven, browser=browser)
-    messages.success(request, NOTICES[outcome.state].format(email=outcome.email))
-    anchor = f"c{outcome.comment.pk}" if outcome.state == services.PUBLISHED else "comments"
-    response = back_to_story(article, anchor)
+    comment = outcome.comment
+    notice = NOTICES[outcome.state].format(email=outcome.email)
+    messages.success(request, notice, extra_tags=notice_at(comment.pk) if comment else "")
+    response = back_to_story(article, comment, [comment.pk] if outcome.state == services.HELD else ())
     if outcome.comment is None:  # waiting for its confirmation
         max_age = settings.COMMENTS_CONFIRM_MAX_AGE
         _set_signed_cookie(response, request, BROWSER_COOKIE, browser, BROWSER_SALT, max_age)
@@ -170,10 +198,10 @@ def confirm(request, token: str):
     if request.method != "POST":
         context = {"article": pending.article, "pending": pending, "batch": batch}
         return render(request, "comments/confirm.html", context)
-    messages.success(request, _confirmed_notice(outcomes))
-    first = outcomes[0]
-    anchor = f"c{first.comment.pk}" if first.state == services.PUBLISHED else "comments"
-    response = back_to_story(first.article, anchor)
+    first = outcomes[0].comment
+    messages.success(request, _confirmed_notice(outcomes), extra_tags=notice_at(first.pk) if first else "")
+    own = [outcome.comment.pk for outcome in outcomes if outcome.state == services.HELD and outcome.comment]
+    response = back_to_story(outcomes[0].article, first, own)
     max_age = settings.COMMENTS_TRUST_MAX_AGE
     _set_signed_cookie(response, request, TRUST_COOKIE, pending.email, TRUST_SALT, max_age)
     return response
@@ -207,11 +235,13 @@ def report(request, pk: int):
         created = services.comment_report(
             comment=comment, reporter_key=reporter_key(request), user=request.user, **form.cleaned_data
         )
+        here = notice_at(comment.pk)  # the thank-you stands at the comment the reader lands on
         if created:
-            messages.success(request, "Thank you: a moderator will look at this comment.")
+            messages.success(request, "Thank you: a moderator will look at this comment.", extra_tags=here)
         else:
-            messages.info(request, "You have already reported this comment; a moderator will look at it.")
-        return back_to_story(article, f"c{comment.pk}")
+            text = "You have already reported this comment; a moderator will look at it."
+            messages.info(request, text, extra_tags=here)
+        return back_to_story(article, comment)
     status = 400 if form.is_bound else 200
     return render(
         request, "comments/report.html", {"article": article, "comment": comment, "form": form}, status=status

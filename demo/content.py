@@ -1570,3 +1570,138 @@ STORIES = [
         ),
     },
 ]
+
+# The drawn lead picture of each story that has one (``demo/pictures.py`` draws the kind, and
+# writes the alt text from what it drew); the captions say what the story is about. Eight
+# stories have none, so the site shows lists and pages both with and without pictures.
+PICTURE_CREDIT = "Illustration: Newsroom demo"
+PICTURES = {
+    "tanjung-selasih-closes-channel-after-feeder-fire": (
+        "ship",
+        "At least nine vessels are waiting at the outer anchorage while the channel is closed.",
+    ),
+    "kembang-gateway-opens-deepwater-berths": (
+        "port",
+        "Kembang Gateway’s two new berths have 18 metres of water alongside.",
+    ),
+    "san-isidro-bay-channel-dredging-contract": (
+        "ship",
+        "Deepening the channel to 15.5 metres will take about 22 months, the port authority says.",
+    ),
+    "lam-son-opens-container-rail-spur": (
+        "yard",
+        "The rail spur runs 14 kilometres from the container yard at Lam Son to an inland depot.",
+    ),
+    "kembang-berth-window-rules-feeders": (
+        "port",
+        "Feeder ships that miss their weekly window at Kembang will wait for a free berth.",
+    ),
+    "kembang-cruise-terminal-shore-power-explained": (
+        "energy",
+        "Cruise ships at Kembang will be expected to plug in to shore power from next year.",
+    ),
+    "asia-europe-spot-rates-fall-fourth-week": (
+        "chart-fall",
+        "The cost of moving a 40-foot box from South-East Asia to northern Europe fell 6% on the week.",
+    ),
+    "selat-marine-lines-orders-methanol-feeders": (
+        "ship",
+        "Selat Marine Lines’ six new feeders will be able to burn methanol as well as conventional fuel.",
+    ),
+    "bulk-carriers-queue-tanjung-selasih-nickel-ore": (
+        "bulk",
+        "More than 40 bulk carriers were waiting at anchor off Tanjung Selasih this week.",
+    ),
+    "feeder-operators-peak-season-surcharges": (
+        "chart-rise",
+        "Surcharges of $150 to $300 per container are due from the start of next month.",
+    ),
+    "ammonia-bunkering-trial-kembang-anchorage": (
+        "tanker",
+        "The trial would transfer ammonia fuel from ship to ship at the Kembang anchorage.",
+    ),
+    "small-container-ship-charter-rates-two-year-high": (
+        "chart-rise",
+        "One-year charters for feeder-size ships are fixing at rates last seen two years ago.",
+    ),
+    "mekong-barge-cooperative-doubles-fleet": (
+        "river",
+        "Higher expressway tolls are sending more of the delta’s containers to the coast by barge.",
+    ),
+    "cold-store-shortage-durian-exporters": (
+        "warehouse",
+        "Packers say refrigerated space near the border crossings is full at the peak of the harvest.",
+    ),
+    "kembang-free-zone-warehouse-rents-rise": (
+        "warehouse",
+        "Vacancy in Kembang’s free zone has fallen below 3%, a property consultancy says.",
+    ),
+    "lam-son-border-truck-protest-ends": (
+        "warehouse",
+        "Officials have promised a truck park and longer customs hours at the Lam Son crossing.",
+    ),
+    "lotus-reefer-cold-chain-hub-laem-thong": (
+        "warehouse",
+        "The 14,000-pallet hub beside the Laem Thong terminals includes a bonded area.",
+    ),
+    "ecommerce-parcels-last-mile-river-delivery": (
+        "river",
+        "Small electric boats carry parcels past congested streets to riverside depots.",
+    ),
+    "forwarders-ask-longer-free-time-empty-returns": (
+        "yard",
+        "Forwarders say empty-container depots are full and open only in office hours.",
+    ),
+    "customs-single-windows-every-major-port": (
+        "map",
+        "Declarations and permits will move electronically between all of the region’s major ports.",
+    ),
+    "rice-export-duty-cut-cautious-welcome": (
+        "bulk",
+        "The duty on milled rice exports has been halved to help clear stocks after a bumper harvest.",
+    ),
+    "southern-seas-forum-rules-of-origin": (
+        "map",
+        "A single set of rules of origin should make lower tariffs easier to claim across the region.",
+    ),
+    "nickel-ore-export-quotas-tighten": (
+        "chart-fall",
+        "Export permits for unprocessed nickel ore will be cut by about a quarter next year.",
+    ),
+    "carbon-border-levies-exporters-explainer": (
+        "energy",
+        "Importers of steel, aluminium, cement and fertiliser must account for the emissions in them.",
+    ),
+    "customs-mutual-recognition-trusted-traders": (
+        "map",
+        "Trusted traders certified in one of four countries will clear faster in the other three.",
+    ),
+    "de-minimis-threshold-small-parcels-explainer": (
+        "chart-rise",
+        "Cross-border e-commerce is growing, and governments are rethinking the duty-free limit.",
+    ),
+    "kembang-gateway-remote-controlled-yard-cranes": (
+        "yard",
+        "One operator in the control room will run four of the new stacking area’s cranes.",
+    ),
+    "electronic-bills-of-lading-gain-ground": (
+        "chart-rise",
+        "One exporter in five now uses an electronic bill of lading, up from one in twenty.",
+    ),
+    "port-system-outage-tanjung-selasih": (
+        "yard",
+        "About 600 import containers could not be released while the port community system was down.",
+    ),
+    "startup-hydrogen-fuel-cell-harbour-tugs": (
+        "energy",
+        "Port operators want to see how hydrogen tugs would be refuelled before they sign up.",
+    ),
+    "tanjung-selasih-ai-berth-planning-trial": (
+        "port",
+        "The harbour board hopes better arrival forecasts will shorten the time ships spend at anchor.",
+    ),
+    "jadeport-open-vessel-arrival-feed": (
+        "map",
+        "The feed will publish predicted arrival times for ships at five regional ports.",
+    ),
+}

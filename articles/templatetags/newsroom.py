@@ -35,11 +35,20 @@ def _srcset(renditions, fmt):
     )
 
 
-@register.simple_tag
-def lead_picture(article, sizes="(min-width: 48rem) 46rem, 100vw", loading="eager"):
-    """The story's lead image as <picture>: WebP and original renditions with srcset."""
-    if not article.lead_image:
-        return ""
+# What each card treatment's picture is drawn at (cards.css), so the browser fetches the smallest
+# rendition that fills it: "large" is the front page's lead, "thumb" a list's or a row's picture.
+CARD_SIZES = {
+    "large": "(min-width: 64rem) 30rem, (min-width: 48rem) 46rem, calc(100vw - 2rem)",
+    "thumb": "(min-width: 40rem) 12rem, 30vw",
+}
+
+
+def _picture(article, *, sizes: str, loading: str, priority: bool, smallest_src: bool) -> str:
+    """<picture>: a WebP <source> when there are WebP renditions, then the original format's <img>.
+
+    `priority` marks the page's most important picture (fetchpriority="high"); `smallest_src`
+    makes the fallback `src` the smallest rendition rather than the upload itself.
+    """
     renditions = article.lead_image_renditions or []
     formats = {r["format"] for r in renditions}
     original = next((f for f in formats if f != "webp"), "webp")
@@ -53,16 +62,52 @@ def lead_picture(article, sizes="(min-width: 48rem) 46rem, 100vw", loading="eage
         size_attrs = format_html(
             ' width="{}" height="{}"', article.lead_image_width, article.lead_image_height
         )
+    src = article.lead_image.url
+    own_format = sorted((r["width"], r["name"]) for r in renditions if r["format"] == original)
+    if smallest_src and own_format:
+        src = default_storage.url(own_format[0][1])
     srcset = _srcset(renditions, original)
     return format_html(
-        '<picture>{}<img src="{}"{} alt="{}"{} sizes="{}" loading="{}" decoding="async"></picture>',
+        '<picture>{}<img src="{}"{} alt="{}"{} loading="{}"{} decoding="async"></picture>',
         sources,
-        article.lead_image.url,
-        format_html(' srcset="{}"', srcset) if srcset else "",
+        src,
+        format_html(' srcset="{}" sizes="{}"', srcset, sizes) if srcset else "",  # no sizes without srcset
         article.lead_image_alt,
         size_attrs,
-        sizes,
         loading,
+        mark_safe(' fetchpriority="high"') if priority else "",  # noqa: S308 (a constant)
+    )
+
+
+@register.simple_tag
+def lead_picture(article, sizes="(min-width: 48rem) 46rem, 100vw", loading="eager"):
+    """The story's lead image as <picture>: WebP and original renditions with srcset.
+
+    Loaded eagerly it is the page's main picture, so it is fetched first (fetchpriority).
+    """
+    if not article.lead_image:
+        return ""
+    eager = loading == "eager"
+    return _picture(article, sizes=sizes, loading=loading, priority=eager, smallest_src=False)
+
+
+@register.simple_tag
+def card_picture(article, treatment="thumb", loading="", priority=False, sizes=""):
+    """A card's picture from the story's renditions, sized for its treatment ("thumb" or "large").
+
+    Lazy unless `loading="eager"` (a picture in the first screen); `priority` is for the one
+    picture a page is about (the front page's lead): eager and fetched first. Nothing without
+    a lead image, or for the treatment "none".
+    """
+    if not article.lead_image or treatment not in CARD_SIZES:
+        return ""
+    loading = "eager" if priority else loading or "lazy"
+    return _picture(
+        article,
+        sizes=sizes or CARD_SIZES[treatment],
+        loading=loading,
+        priority=bool(priority),
+        smallest_src=True,
     )
 
 

@@ -289,7 +289,8 @@ class CommentPosters:
             return
         with self.log.lock:
             self.log.statuses[status] += 1
-            if status == 302 and "posted=" in response_headers.get("location", ""):
+            location = response_headers.get("location", "")
+            if status == 302 and ("posted=" in location or "held=" in location):  # held: shown to its author
                 self.log.accepted.append(text)
 
 

@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
   inlineReplies();
+  rememberCommenter();
 });
 
 // "Reply" opens the story's comment form under the comment instead of a new page.
@@ -40,6 +41,54 @@ function inlineReplies() {
       note.hidden = false;
       link.closest("article").after(form);
       form.elements.comment.focus();
+    });
+  }
+}
+
+// "Save my name, email and website in this browser": pages are cached for everyone, so the
+// values live in this browser's localStorage and are filled in here. Nothing reaches the server
+// (the box has no name); unticking it forgets them.
+const COMMENTER_KEY = "newsroom.commenter";
+const COMMENTER_FIELDS = ["name", "email", "url"];
+
+function commenterStore() {
+  try {
+    const store = window.localStorage;
+    store.getItem(COMMENTER_KEY); // throws where storage is blocked
+    return store;
+  } catch {
+    return null;
+  }
+}
+
+function rememberCommenter() {
+  const store = commenterStore();
+  if (!store) return;
+  for (const form of document.querySelectorAll("form.comment-form")) {
+    const box = form.querySelector("input.remember-me-box");
+    if (!box) continue; // signed-in readers give neither name nor email
+    box.closest(".remember-me").hidden = false;
+    let saved = null;
+    try {
+      saved = JSON.parse(store.getItem(COMMENTER_KEY));
+    } catch {
+      saved = null;
+    }
+    const fields = COMMENTER_FIELDS.map((name) => form.elements.namedItem(name)).filter(Boolean);
+    if (saved && typeof saved === "object") {
+      box.checked = true;
+      for (const field of fields) {
+        const value = saved[field.name];
+        if (!field.value && typeof value === "string") field.value = value;
+      }
+    }
+    box.addEventListener("change", () => {
+      if (!box.checked) store.removeItem(COMMENTER_KEY);
+    });
+    form.addEventListener("submit", () => {
+      if (!box.checked) return;
+      const values = Object.fromEntries(fields.map((field) => [field.name, field.value.trim()]));
+      store.setItem(COMMENTER_KEY, JSON.stringify(values));
     });
   }
 }

@@ -162,11 +162,17 @@ class TestHeld:
         post(story, comment="casino https://a.example https://b.example https://c.example")
         assert set(self.reasons()) == {HoldReason.LINKS, HoldReason.BLOCKLIST, HoldReason.FIRST_TIME}
 
-    def test_the_reader_is_told_it_awaits_moderation(self, settings, story, post):
+    def test_the_reader_is_told_it_awaits_moderation_and_sees_it_other_readers_do_not(
+        self, settings, story, post
+    ):
+        """Issue 15: the author sees their held comment in place (tests/comments/test_held_view.py)."""
         settings.COMMENTS_CONFIRM_EMAIL = False
         page = text_of(post(story, follow=True))
         assert "your comment is awaiting moderation" in page
-        assert "The dredging plan leaves out" not in page  # not shown to readers yet
+        assert "The dredging plan leaves out" in page and "Your comment is awaiting moderation." in page
+        from django.test import Client
+
+        assert "The dredging plan leaves out" not in text_of(Client().get(story.get_absolute_url()))
 
     def test_moderators_are_mailed_at_most_once_per_interval(self, settings, story, post):
         settings.COMMENTS_CONFIRM_EMAIL = False

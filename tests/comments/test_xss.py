@@ -238,8 +238,8 @@ def refused_fields(story, fields: dict) -> set[str]:
 
 
 def check_refusal_page(html: str, sent: dict) -> None:
-    """The page that refuses a comment keeps what was typed, as inert form values."""
-    root = check_reader_page(html, region_class="comment-page")
+    """The page that refuses a comment (the story itself, issue 15) keeps what was typed, as inert values."""
+    root = check_reader_page(html, region_id="comments")
     textarea = root.by_id("id_comment")
     assert textarea is not None and textarea.tag == "textarea"
     assert textarea.text().removeprefix("\n") == sent["comment"]

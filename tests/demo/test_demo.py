@@ -22,7 +22,7 @@ ACCOUNTS = {"editor": "Editor", "reporter": "Reporter", "moderator": "Moderator"
 
 def load_demo() -> str:
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", picture_width=240, stdout=out)  # small pictures: quick
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def load_demo():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", picture_width=240, stdout=io.StringIO())  # small pictures: quick
 
 
 def test_demo_threads_show_on_their_story_and_the_queue_has_work(client):

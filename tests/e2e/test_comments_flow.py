@@ -16,6 +16,7 @@ from tests.comments.helpers import make_comment, trust_cookie
 from tests.comments.xss_payloads import PAYLOADS, as_name
 from tests.e2e.helpers import sign_in
 from tests.factories import ArticleFactory, UserFactory
+from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -162,7 +163,13 @@ def test_a_comment_is_held_approved_answered_reported_and_removed(
     expect(page.locator("#comments .notice")).to_contain_text("awaiting moderation")
     first = Comment.objects.get(user_email="ada@example.org")
     assert not first.is_visible and first.hold_reasons == ["first_time"]
-    expect(page.locator(f"#c{first.pk}")).to_have_count(0)
+    # Issue 15: its author sees it in place, marked; nobody else does.
+    expect(page.locator(f"#c{first.pk} .awaiting-moderation")).to_have_text(
+        "Your comment is awaiting moderation."
+    )
+    stranger = open_page()
+    stranger.goto(story.get_absolute_url())
+    expect(stranger.locator(f"#c{first.pk}")).to_have_count(0)
 
     # The moderator approves it from the queue.
     admin = open_page()
@@ -205,7 +212,10 @@ def test_a_comment_is_held_approved_answered_reported_and_removed(
     expect(bo.get_by_role("heading", name="Report a comment")).to_be_visible()
     bo.get_by_label("Abusive or hateful").check()
     bo.get_by_role("button", name="Send the report").click()
-    expect(bo.locator("#comments .notice")).to_have_text("Thank you: a moderator will look at this comment.")
+    # Issue 15: the thank-you stands at the reported comment, where the reader lands.
+    thanks = bo.locator(f"#c{first.pk} > .comment-notices .notice")
+    expect(thanks).to_have_text("Thank you: a moderator will look at this comment.")
+    expect(thanks).to_be_in_viewport()
     assert first.reports.count() == 1
 
     # The moderator finds it reported in the queue and removes it.
@@ -339,3 +349,119 @@ def test_hostile_comments_run_no_script(page, open_page, live_server, comment_ru
         expect(admin.locator("textarea[name=comment]")).to_have_value(payload)
         assert_nothing_ran(admin, admin_seen, f"change page of {payload!r}", reader_page=False)
     assert not third_party_requests, third_party_requests
+
+
+# c. Issue 15: the flow as a reader meets it --------------------------------------------------------------
+
+
+def test_without_javascript_the_author_sees_their_held_comment_in_place(
+    browser, live_server, open_page, comment_rules, third_party_requests
+):
+    story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+    make_comment(story, user_name="Bo Keeper", comment="An earlier comment on the dredging.")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(story.get_absolute_url())
+        expect(page.locator(".remember-me")).to_be_hidden()  # offered only where the script runs
+        fill_comment(
+            page.locator("#comment-form"), name="Ada Reader", email="ada@example.org", text=FIRST_TEXT
+        )
+        mine = Comment.objects.get(user_email="ada@example.org")
+        assert not mine.is_visible
+        item = page.locator(f"#c{mine.pk}")
+        expect(item.locator(".awaiting-moderation")).to_have_text("Your comment is awaiting moderation.")
+        expect(item.locator(".comment-text")).to_have_text(FIRST_TEXT)
+        expect(item).to_be_in_viewport()
+        assert f"#c{mine.pk}" in page.url and "held=" in page.url
+        page.reload()  # the notice is read; the address still shows it
+        expect(item.locator(".awaiting-moderation")).to_be_visible()
+    finally:
+        context.close()
+    reader = open_page()
+    reader.goto(story.get_absolute_url())
+    expect(reader.locator("#comments")).to_contain_text("An earlier comment on the dredging.")
+    expect(reader.locator("#comments")).not_to_contain_text(FIRST_TEXT)
+    assert not third_party_requests, third_party_requests
+
+
+def test_name_email_and_website_are_remembered_in_this_browser(page, comment_rules, third_party_requests):
+    comment_rules.COMMENTS_HOLD_FIRST_TIME = False
+    first, second = ArticleFactory(live=True), ArticleFactory(live=True)
+    seen = []
+    page.on(
+        "request", lambda request: seen.append(request.post_data or "") if request.method == "POST" else None
+    )
+    page.goto(first.get_absolute_url())
+    form = page.locator("#comment-form")
+    box = form.get_by_label("Save my name, email and website in this browser for the next time I comment.")
+    expect(box).to_be_visible()
+    expect(box).not_to_be_checked()
+    box.check()
+    fill_comment(form, name="Ada Reader", email="ada@example.org", text=FIRST_TEXT, url="https://ada.example")
+    expect(page.locator("#comments .notice")).to_contain_text("your comment is published")
+    assert seen and all("remember" not in data for data in seen)  # nothing about it reaches the server
+
+    page.goto(second.get_absolute_url())  # a page cached for everyone, filled in by this browser
+    form = page.locator("#comment-form")
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Ada Reader")
+    expect(form.get_by_label("Email", exact=True)).to_have_value("ada@example.org")
+    expect(form.get_by_label(re.compile(r"^Website"))).to_have_value("https://ada.example")
+    expect(form.get_by_label(re.compile(r"^Save my name"))).to_be_checked()
+
+    form.get_by_label(re.compile(r"^Save my name")).uncheck()  # forgets them
+    page.goto(first.get_absolute_url())
+    expect(page.locator("#comment-form").get_by_label("Name", exact=True)).to_have_value("")
+    assert page.evaluate("Object.keys(localStorage)") == []
+    assert not third_party_requests, third_party_requests
+
+
+def test_a_refused_comment_shows_each_error_under_its_field_with_the_text_kept(page, comment_rules):
+    story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+    page.goto(story.get_absolute_url())
+    fill_comment(page.locator("#comment-form"), name="Ada Reader", email="ada@", text=FIRST_TEXT)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbour dredging starts in spring")
+    summary = page.locator("#comment-errors")
+    expect(summary).to_be_in_viewport()
+    email = page.get_by_label("Email", exact=True)
+    expect(email).to_have_value("ada@")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile(r"Enter a valid email address"))
+    expect(page.locator("#id_email_error")).to_be_visible()
+    below = page.evaluate(
+        "() => document.querySelector('#id_email_error').getBoundingClientRect().top"
+        " - document.querySelector('#id_email').getBoundingClientRect().bottom"
+    )
+    assert 0 <= below < 40, below  # right under the field
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Ada Reader")
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(FIRST_TEXT)
+    summary.get_by_role("link", name=re.compile("^Email")).click()
+    expect(email).to_be_focused()
+    email.fill("ada@example.org")
+    page.get_by_role("button", name="Post comment").click()  # the fresh stamp makes it go through
+    expect(page.locator("#comments .notice")).to_contain_text("awaiting moderation")
+    assert Comment.objects.get().comment == FIRST_TEXT
+
+
+def test_the_pages_of_this_flow_pass_axe_and_the_nu_checker(page, comment_rules):
+    """The held view, the report landing and the story with the remember-me box shown (WCAG A/AA)."""
+    require_axe()
+    require_vnu()
+    story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+    other = make_comment(story, user_name="Bo Keeper", comment="An earlier comment on the dredging.")
+    docs = {}
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".remember-me")).to_be_visible()
+    fill_comment(page.locator("#comment-form"), name="Ada Reader", email="ada@example.org", text=FIRST_TEXT)
+    expect(page.locator(".awaiting-moderation")).to_be_visible()
+    docs["held"] = page.content()
+    held_violations = axe_violations(page)
+    page.goto(f"/comments/{other.pk}/report/")
+    page.get_by_label("Spam").check()
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.locator(f"#c{other.pk} .comment-notices")).to_be_visible()
+    docs["report landing"] = page.content()
+    assert held_violations == [], format_violations(held_violations)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    assert nu_errors_many(docs) == {name: [] for name in docs}

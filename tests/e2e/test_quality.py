@@ -213,7 +213,7 @@ def test_a_refused_comment_page_has_no_accessibility_or_html_errors(page, settin
     require_vnu()
     site = make_reader_site()
     page.goto(site.article.get_absolute_url())
-    page.get_by_label("Name").fill("Gus Ho")
+    page.get_by_label("Name", exact=True).fill("Gus Ho")
     page.get_by_label("Email", exact=True).fill("not-an-address")
     page.get_by_label("Comment", exact=True).fill("My thoughts on the terminal.")
     with page.expect_navigation() as navigation:

@@ -161,7 +161,7 @@ def test_replace_pages_lets_the_wordpress_about_page_take_over(client):
 
 
 def test_into_the_demo_newsroom(client):
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", picture_width=240, stdout=io.StringIO())  # small drawings: quick
     demo_stories = Article.objects.count()
     output = import_wordpress(THEME_DATA)
     assert summary_row(output, "stories") == (58, 0, 0, 0)

@@ -2,17 +2,23 @@
 
 Loads the sources, sections, authors and 40 stories of ``demo/content.py``, the
 conversations and starter blocklist of ``demo/comments.py``, the demo accounts (editor,
-reporter, moderator and a superuser) and the site's domain.
+reporter, moderator and a superuser) and the site's domain. 32 of the stories get a lead
+picture drawn for them (``demo/pictures.py``), with alt text, a caption and a credit, and
+the renditions an upload gets; a picture already in MEDIA_ROOT is reused, not drawn again.
 
 Running it again changes nothing: rows are found by slug or username, and a story that
 already exists is left exactly as it is (its status and publication time included), so an
 editor can play with the demo and reload it without losing their changes. Story times are
-counted from the moment the story is first created.
+counted from the moment the story is first created. An existing story without its picture
+gets it only with ``--pictures`` (for a demo loaded before there were pictures), so a
+picture an editor removed stays removed.
 
 Statuses are set directly, not through the workflow services: this is seeding, not editing.
 """
 
+import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -31,6 +37,8 @@ from comments.models import BlockedTerm, Comment, Report
 from comments.services import comments_recount
 from demo import comments as demo_comments
 from demo import content as demo_content
+from demo.illustrations import illustrate
+from demo.pictures import WIDTH
 
 Status = Article.Status
 
@@ -59,10 +67,25 @@ def demo_password(username: str) -> str:
 class Command(BaseCommand):
     help = "Load the demo newsroom (stories, sources, sections, authors, accounts). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--pictures",
+            action="store_true",
+            help="Also give existing demo stories without a lead picture the one drawn for them.",
+        )
+        parser.add_argument(
+            "--picture-width",
+            type=int,
+            default=WIDTH,
+            help=f"Width of the drawn pictures, in pixels (3:2; default {WIDTH}).",
+        )
+
     def handle(self, *args, **options):
         # One anchor for the whole run, so relative times are consistent with one another.
         self.anchor = timezone.now().replace(second=0, microsecond=0)
         self.tally = {}
+        self.add_missing_pictures = options["pictures"]
+        self.picture_width = options["picture_width"]
         with transaction.atomic():
             users = self.load_accounts()
             sources = self.load_rows(Source, demo_content.SOURCES, "sources")
@@ -121,19 +144,52 @@ class Command(BaseCommand):
     # ---- stories
 
     def load_stories(self, users, sections, sources, authors):
-        existing = set(
-            Article.objects.filter(slug__in=[story["slug"] for story in demo_content.STORIES]).values_list(
-                "slug", flat=True
-            )
-        )
+        slugs = [story["slug"] for story in demo_content.STORIES]
+        existing = {article.slug: article for article in Article.objects.filter(slug__in=slugs)}
+        new = {
+            story["slug"]: self.new_story(story, users, sections, sources)
+            for story in demo_content.STORIES
+            if story["slug"] not in existing
+        }
+        pictured = [article for article in new.values() if article.slug in demo_content.PICTURES]
+        missing = []
+        if self.add_missing_pictures:
+            missing = [a for a in existing.values() if not a.lead_image and a.slug in demo_content.PICTURES]
+        self.add_pictures([*pictured, *missing])
         states = Counter()
         for story in demo_content.STORIES:
-            created = story["slug"] not in existing
+            created = story["slug"] in new
             if created:
-                self.create_story(story, users, sections, sources, authors)
+                self.save_story(new[story["slug"]], story, authors)
                 states[story["state"]] += 1
             self.count("stories", created)
+        for article in missing:
+            article.save()
         return states
+
+    def add_pictures(self, articles):
+        """Draw (or find) the stories' pictures and make their renditions, a few at a time.
+
+        Encoding the renditions is what takes the time, and Pillow does it outside the GIL,
+        so threads share it out over the cores; nothing here touches the database. The
+        stories are saved afterwards, one by one, and their saves store the renditions.
+        """
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for drawn in pool.map(self.add_picture, articles):
+                self.count("pictures", drawn)
+
+    def add_picture(self, article) -> bool:
+        """Give the (unsaved) story its picture, checked as the story form checks an upload."""
+        kind, caption = demo_content.PICTURES[article.slug]
+        drawn = illustrate(
+            article,
+            kind=kind,
+            caption=caption,
+            credit=demo_content.PICTURE_CREDIT,
+            width=self.picture_width,
+        )
+        article.clean()  # the form's check: alt text present, renditions made in memory
+        return drawn
 
     def story_times(self, story):
         """The status and publication time a story of this demo state starts with."""
@@ -146,27 +202,31 @@ class Command(BaseCommand):
             return Status.ARCHIVED, self.anchor - timedelta(hours=story["hours_ago"])
         return Status(state), None  # draft, in_review
 
-    def create_story(self, story, users, sections, sources, authors):
+    def new_story(self, story, users, sections, sources):
+        """The story as it starts, not yet saved."""
         status, published_at = self.story_times(story)
-        by = users["reporter"] if story["state"] in ("draft", "in_review") else users["editor"]
-        source = sources[story["source"]] if story.get("source") else None
+        article = Article(
+            headline=story["headline"],
+            slug=story["slug"],
+            standfirst=story["standfirst"],
+            body=story["body"],
+            section=sections[story["section"]],
+            source=sources[story["source"]] if story.get("source") else None,
+            original_url=story.get("original_url", ""),
+            status=status,
+            published_at=published_at,
+            comments_open=story.get("comments_open", True),
+            is_featured=story.get("featured", False),
+            is_breaking=story.get("breaking", False),
+        )
+        article.created_by = (
+            users["reporter"] if story["state"] in ("draft", "in_review") else users["editor"]
+        )
+        return article
+
+    def save_story(self, article, story, authors):
         with reversion.create_revision():
-            article = Article(
-                headline=story["headline"],
-                slug=story["slug"],
-                standfirst=story["standfirst"],
-                body=story["body"],
-                section=sections[story["section"]],
-                source=source,
-                original_url=story.get("original_url", ""),
-                status=status,
-                published_at=published_at,
-                comments_open=story.get("comments_open", True),
-                is_featured=story.get("featured", False),
-                is_breaking=story.get("breaking", False),
-            )
-            article.created_by = by
-            article.save()
+            article.save()  # with a picture, stores it and its renditions as an upload's save does
             for position, slug in enumerate(story["authors"]):
                 Byline.objects.get_or_create(
                     article=article, author=authors[slug], defaults={"position": position}
@@ -177,12 +237,13 @@ class Command(BaseCommand):
                     article=article,
                     text=correction["text"],
                     defaults={
-                        "corrected_at": published_at + timedelta(hours=correction["hours_after_publication"])
+                        "corrected_at": article.published_at
+                        + timedelta(hours=correction["hours_after_publication"])
                     },
                 )
             # Store the story as it ends up, bylines and tags included.
             reversion.add_to_revision(article)
-            reversion.set_user(by)
+            reversion.set_user(article.created_by)
             reversion.set_comment("Demo content")
         return article
 
@@ -240,6 +301,9 @@ class Command(BaseCommand):
         for label in ("accounts", "sources", "sections", "authors", "stories", "threads"):
             created_n, existing_n = self.tally.get(label, (0, 0))
             out.write(f"  {label:<9} {created_n:>3} created, {existing_n:>3} already there")
+        drawn_n, reused_n = self.tally.get("pictures", (0, 0))
+        if drawn_n or reused_n:
+            out.write(f"  pictures  {drawn_n:>3} drawn,   {reused_n:>3} already in media storage")
         if states:
             parts = ", ".join(
                 f"{states[state]} {label}" for state, label in STATE_LABELS.items() if states[state]
