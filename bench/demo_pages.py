@@ -4,7 +4,8 @@
 
 Run by bench/demo_site.py after `load_demo`, in the site's own environment. The story is
 the published one with a lead image and the most comments (the most comments when no
-story has an image yet); the section, tag, author and source are that story's. A subscriber
+story has an image yet); the section, tag, author and source are that story's (the source
+with the most stories when it has none). A subscriber
 (for the preferences page) and an About page are added when the demo has none.
 """
 
@@ -19,6 +20,14 @@ def story_with_picture_and_comments():
     published = Article.objects.published().select_related("section", "source")
     with_picture = published.exclude(lead_image="").filter(comment_count__gt=0)
     return (with_picture or published).order_by("-comment_count", "-published_at").first()
+
+
+def most_used_source():
+    from django.db.models import Count
+
+    from articles.models import Source
+
+    return Source.objects.annotate(stories=Count("articles")).order_by("-stories", "name").first()
 
 
 def newsletter_preferences(section, tag) -> str:
@@ -94,8 +103,9 @@ def page_addresses() -> dict[str, str]:
         pages["tag"] = reverse("articles:tag", args=[tag.slug])
     if author is not None:
         pages["author"] = reverse("articles:author", args=[author.slug])
-    if story.source is not None:
-        pages["source"] = reverse("articles:source", args=[story.source.slug])
+    source = story.source or most_used_source()
+    if source is not None:
+        pages["source"] = reverse("articles:source", args=[source.slug])
     if comment is not None:
         pages["comment-report"] = reverse("comments:report", args=[comment.pk])
         pages["comment-reply"] = reverse("comments:reply", args=[comment.pk])
