@@ -73,32 +73,39 @@ def nu_report(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def themed_page(request, browser, live_server):
-    """A page in the theme the test names: the reader's browser says it prefers light or dark."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, color_scheme=request.param
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def theme_pages(browser, live_server):
+    """theme_pages(url) → the page at `url` as a reader's browser that prefers light shows it, then dark."""
+    contexts = []
+
+    def open_(url: str):
+        for theme in THEMES:
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": 1280, "height": 900}, color_scheme=theme
+            )
+            contexts.append(context)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield theme, page, page.goto(url)
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
-@pytest.mark.parametrize("themed_page", THEMES, indirect=True)
 @pytest.mark.parametrize("name", list(CHECKED_PAGES))
-def test_reader_page_has_no_accessibility_or_html_errors(name, themed_page, nu_report):
-    page = themed_page
+def test_reader_page_has_no_accessibility_or_html_errors(name, theme_pages, nu_report):
+    """axe-core in the light theme and in the dark one (one site for both), the Nu checker once."""
     site = make_reader_site()
     url = page_url(name, site)
     if url is None:
         pytest.skip(f"page not built yet: the {name} page has no URL")
-    response = page.goto(url)
-    assert response.status == STATUS.get(name, 200), f"GET {url} answered {response.status}"
-    theme = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-    violations = axe_violations(page)
-    assert violations == [], (
-        f"GET {url} ({'dark' if theme else 'light'} theme)\n{format_violations(violations)}"
-    )
+    found = []
+    for theme, page, response in theme_pages(url):
+        assert response.status == STATUS.get(name, 200), f"GET {url} answered {response.status}"
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (theme == "dark")
+        if violations := axe_violations(page):
+            found.append(f"GET {url} in the {theme} theme: {format_violations(violations)}")
+    assert found == [], "\n".join(found)
     errors = nu_report[name]
     assert errors == [], f"GET {url}: Nu Html Checker errors:\n" + "\n".join(errors)
 
