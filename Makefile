@@ -45,7 +45,8 @@ bench: install
 
 # Lighthouse (mobile, its defaults) on home, a story, a section and a search of the demo newsroom,
 # served as in production (bench/demo_site.py: granian, nginx, collected static files); prints
-# the four scores of each page and what cost points. About a minute; needs Chromium and npm.
+# the four scores of each page and what cost points, and exits 1 if any is under 100.
+# About a minute (more on a busy machine); needs Chromium and npm.
 lighthouse: install
 	$(BIN)/python -m bench.lighthouse
 

@@ -16,8 +16,7 @@ from tests.e2e.reader_site import (
     MORE_READER_PAGES,
     PAGE_TYPES,
     STATUS,
-    add_conversation,  # noqa: F401 (other tests import it from here)
-    make_reader_site,
+    make_reader_site,  # tests/e2e/test_csp.py imports it, READER_PAGES and page_url from here
     page_url,
 )
 from tests.quality import (
