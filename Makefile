@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lock lint format clean bench drills drill-load drill-redis drill-postgres drill-smtp
+.PHONY: run test install lock lint format clean bench lighthouse screenshots drills drill-load drill-redis drill-postgres drill-smtp
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Newsroom needs Python 3.13 (see .python-version); set PYTHON=/path/to/python3.13")'
@@ -42,6 +42,18 @@ test: install
 # PostgreSQL and Redis on 127.0.0.1 (5432, 6379). `make bench BENCH_ARGS=--quick` for 3-second runs.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Lighthouse (mobile, its defaults) on home, a story, a section and a search of the demo newsroom,
+# served as in production (bench/demo_site.py: granian, nginx, collected static files); prints
+# the four scores of each page and what cost points, and exits 1 if any is under 100.
+# About a minute (more on a busy machine); needs Chromium and npm.
+lighthouse: install
+	$(BIN)/python -m bench.lighthouse
+
+# docs/screenshots/<page>-<width>.png: every reader page type of the demo newsroom at 390 and
+# 1366 px wide, taken with Chromium from the same production-like site (about a minute).
+screenshots: install
+	$(BIN)/python -m bench.screenshots
 
 # Resilience drills (docs/reliability.md), not tests: each seeds PostgreSQL's newsroom_drill
 # (the PostgreSQL drill a throwaway cluster of its own), starts what it needs on 127.0.0.1,

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.comments.helpers import make_comment
 from tests.e2e.helpers import sign_in
-from tests.e2e.test_quality import OK_STATUS, READER_PAGES, make_reader_site, page_url
+from tests.e2e.reader_site import STATUS, make_reader_site, page_url
+from tests.e2e.test_quality import READER_PAGES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +60,7 @@ def test_reader_pages_run_under_the_policy_without_a_refusal(strict_page):
         url = page_url(name, site)
         if url is None:
             continue
-        visit(strict_page, url, status=OK_STATUS.get(name, 200))
+        visit(strict_page, url, status=STATUS.get(name, 200))
 
     # The story page's script still works: "Reply" moves the form under the comment.
     visit(strict_page, site.article.get_absolute_url())

@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from subscriptions import tokens
-from tests.e2e.test_quality import make_reader_site
+from tests.e2e.reader_site import make_reader_site
 from tests.factories import ArticleFactory
 from tests.quality import axe_violations, format_violations
 from tests.subscriptions.conftest import make_subscriber
