@@ -143,7 +143,7 @@ def test_home_has_breaking_lead_secondary_most_read_and_sections(client, newsroo
         "Fire closes the channel",
         "The featured lead",
         "Berth 11 reopens",
-        "Most read",
+        'id="most-read-heading"',
         'id="section-ports"',
     ]
     positions = [page.index(text) for text in order]

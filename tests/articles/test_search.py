@@ -249,12 +249,20 @@ def test_junk_parameters_are_ignored(client):
     assert found(response) == [story.pk]
 
 
-def test_the_page_is_not_for_search_engines_and_keeps_the_query(client):
+def test_a_search_that_finds_nothing_is_not_for_search_engines(client):
+    live(headline="Harbour strike ends")
+
+    assert '<meta name="robots" content="noindex">' in search(client, "airport").content.decode()
+    found_something = search(client, "harbour").content.decode()
+    assert "noindex" not in found_something
+    assert '<meta name="description" content="Stories from Newsroom matching “harbour”.">' in found_something
+
+
+def test_the_page_keeps_the_query(client):
     live(headline="Harbour strike ends")
 
     html = search(client, 'harbour "strike"').content.decode()
 
-    assert '<meta name="robots" content="noindex">' in html
     assert "<title>Search: harbour &quot;strike&quot; · Newsroom</title>" in html
     assert 'value="harbour &quot;strike&quot;"' in html
     assert "<h1>Search</h1>" in html

@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from articles.models import NEWEST_FIRST, Article
 from subscriptions import tokens
 from tests.e2e.reader_site import make_reader_site
 from tests.factories import ArticleFactory
-from tests.quality import axe_violations, format_violations
 from tests.subscriptions.conftest import make_subscriber
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,13 +93,6 @@ def small_targets(page, selector: str, *, side: float = TAP) -> list[str]:
 
 def assert_all_found(page, selector: str) -> None:
     assert page.locator(selector).count(), f"nothing matches {selector!r}: the test would prove nothing"
-
-
-def test_the_phone_header_takes_at_most_15_percent_of_the_first_screen(site, open_page):
-    for url in (reverse("articles:home"), site.article.get_absolute_url(), reverse("articles:search")):
-        page = open_page(url)
-        height = page.locator(".site-header").bounding_box()["height"]
-        assert height <= PHONE["height"] * HEADER_SHARE, f"{url}: the header is {height:.0f}px tall"
 
 
 def test_the_phone_menu_opens_the_sections_and_search_without_javascript(site, open_page):
@@ -212,13 +205,11 @@ def test_keyboard_focus_is_visible(site, open_page):
     assert outline == ["solid", "3px"]
 
 
-def test_the_dark_theme_follows_the_system_and_passes_axe(site, open_page):
-    for name, url in reader_pages(site).items():
-        page = open_page(url, scheme="dark")
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background == "rgb(18, 18, 18)", f"the {name} page is not dark: {background}"
-        violations = axe_violations(page)
-        assert violations == [], f"the {name} page, dark: {format_violations(violations)}"
+def test_the_dark_theme_follows_the_system(site, open_page):
+    """Dark where the system asks for it (axe checks every page in both themes: test_quality.py)."""
+    for scheme, expected in (("light", "rgb(255, 255, 255)"), ("dark", "rgb(18, 18, 18)")):
+        page = open_page(site.article.get_absolute_url(), scheme=scheme)
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == expected, scheme
 
 
 def test_the_not_found_page_offers_search_and_the_latest_stories(site, open_page):
@@ -227,7 +218,8 @@ def test_the_not_found_page_offers_search_and_the_latest_stories(site, open_page
     assert field.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") >= 16
     assert field.bounding_box()["height"] >= TAP
     latest = page.locator(".latest-list a").all_inner_texts()
-    assert sorted(latest) == sorted([site.article.headline, "Port authority approves a new berth"])
+    newest = Article.objects.published().order_by(*NEWEST_FIRST)[:5]
+    assert latest == [story.headline for story in newest]
     field.fill("terminal")
     field.press("Enter")
     page.wait_for_url("**/search/?q=terminal")

@@ -257,4 +257,4 @@ def test_the_error_page_is_styled_from_a_file():
 
     html = render_to_string("500.html")
     assert "<style" not in html and 'href="/static/css/error.css"' in html
-    assert (ROOT / "static" / "css" / "error.css").read_text().startswith("body{")
+    assert "body{" in (ROOT / "static" / "css" / "error.css").read_text()
