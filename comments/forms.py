@@ -210,7 +210,7 @@ class ReportForm(forms.Form):
         label="What is wrong with this comment?", choices=Report.Reason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label="Anything a moderator should know (optional)",
+        label="Anything a moderator should know",  # field.html adds "(optional)"
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
