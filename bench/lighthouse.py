@@ -29,8 +29,25 @@ TIMEOUT = 180  # seconds for one page
 RUNS = 3  # at most, a page whose performance is under 100 (best_of)
 
 
+TRIES = 3  # a run Lighthouse could not record (its runtimeError) is run again, as it asks
+
+
 def lighthouse(url: str) -> dict:
-    """Lighthouse's JSON report for `url`: mobile emulation and throttling, as its defaults are."""
+    """Lighthouse's JSON report for `url`: mobile emulation and throttling, as its defaults are.
+
+    Lighthouse sometimes fails to record a page load's trace ("Something went wrong with
+    recording the trace… Please run Lighthouse again", NO_NAVSTART); such a run measured
+    nothing and is run again, up to TRIES times.
+    """
+    for _ in range(TRIES - 1):
+        try:
+            return run_lighthouse(url)
+        except RuntimeError:
+            continue
+    return run_lighthouse(url)
+
+
+def run_lighthouse(url: str) -> dict:
     command = [
         "node",
         str(LIGHTHOUSE),
