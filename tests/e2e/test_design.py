@@ -122,14 +122,22 @@ def test_the_laptop_header_shows_the_sections_and_search_and_no_menu_button(site
     assert small_targets(page, ".nav-sections a, .site-search input, .site-search button") == []
 
 
-def test_no_page_is_wider_than_a_phone(site, open_page):
-    ArticleFactory(
+def test_no_word_is_too_long_for_a_phone(site, open_page):
+    """A headline and a text of unbreakable words on the pages that show them (test_layout.py
+    checks every page type at both sizes with ordinary words)."""
+    long_one = ArticleFactory(
         live=True,
         section=site.section,
         headline="Pneumonoultramicroscopicsilicovolcanoconiosis-free-zone-declared-at-the-port",
         body="<p>https://example.org/a/very/long/address/that/does/not/break/anywhere/at/all/ok</p>",
     )
-    for name, url in reader_pages(site).items():
+    pages = {
+        "home": "/",
+        "story": long_one.get_absolute_url(),
+        "section": reverse("articles:section", args=[site.section.slug]),
+        "search": reverse("articles:search") + "?q=Pneumonoultramicroscopicsilicovolcanoconiosis",
+    }
+    for name, url in pages.items():
         for scheme in ("light", "dark"):
             page = open_page(url, scheme=scheme)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
