@@ -52,6 +52,8 @@ def story_comments(context, article) -> dict:
         "user": context.get("user"),
         "notices": notices,
         "own": own,
+        # Kept on the links to other pages of threads, so the reader's held comments stay in view.
+        "held": request.GET.get(PARAMETER, "") if own else "",
         "preview": preview,
         "version": version,
         "number": number,

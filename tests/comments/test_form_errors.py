@@ -48,6 +48,7 @@ class TestOnTheStoryPage:
         assert response.status_code == 400
         html = response.content.decode()
         assert f"<h1>{story.headline}</h1>" in html  # the story itself, not a page of its own
+        assert f"<title>Error: {story.headline} · Newsroom</title>" in html  # heard first
         assert html.index(story.headline) < html.index('id="comment-errors"') < html.index('id="id_email"')
         for field in ("email", "url"):
             widget = tag(html, f"id_{field}")

@@ -8,6 +8,7 @@ for a day, and is never cached whole or in its thread fragment.
 
 import re
 import time
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -115,6 +116,17 @@ class TestTheAuthorSeesIt:
         assert parse_qs(urlsplit(location).query)["comments"] == ["2"]
         page = text_of(Client().get(location))
         assert "Thread 2 opens." in page and TEXT in page and "Thread 0 opens." not in page
+
+    def test_the_links_to_other_pages_of_threads_keep_it_in_view(self, holding, story, post):
+        holding.COMMENTS_PER_PAGE = 2
+        for n in range(4):
+            make_comment(story, comment=f"Thread {n} opens.")
+        location = held_address(post(story))
+        value = parse_qs(urlsplit(location).query)["held"][0]
+        html = Client().get(location).content.decode()
+        links = re.findall(r'<p class="more-comments"><a href="([^"]+)"', html)
+        assert links and all(parse_qs(urlsplit(unescape(link)).query)["held"] == [value] for link in links)
+        assert all(TEXT not in text_of(Client().get(unescape(link).replace(value, "x"))) for link in links)
 
     def test_once_approved_it_shows_as_everyone_sees_it(self, holding, story, post):
         location = held_address(post(story))
