@@ -108,3 +108,12 @@ def approved(comment) -> bool:
     context = {"article": comment.content_object, "comment_url": _absolute(comment.get_absolute_url())}
     _message("approved", context, [comment.user_email], "Your comment is published").send()
     return True
+
+
+def removed(comment, reason) -> bool:
+    """Tell a commenter why their comment was removed, in the newsroom's words for that reason."""
+    if not comment.user_email:
+        return False
+    context = {"article": comment.content_object, "reason": reason, "submitted": comment.submit_date}
+    _message("removed", context, [comment.user_email], "Your comment was removed").send()
+    return True

@@ -27,6 +27,7 @@ class HoldReason(models.TextChoices):
     STAFF_NAME = "staff_name", "Name looks like staff or the site"
     REPORTED = "reported", "Reported by readers"
     IMPORTED = "imported", "Awaiting moderation in WordPress"
+    BANNED = "banned", "Banned commenter"
 
 
 class Status(models.TextChoices):
@@ -104,6 +105,9 @@ class Comment(XtdComment):
     )
     hold_reasons = models.JSONField(default=list, blank=True)
     is_spam = models.BooleanField(default=False)
+    by_staff = models.BooleanField(
+        default=False, help_text="Written by the newsroom's staff from the queue: shown with a Staff badge."
+    )
 
     objects = CommentManager()
 
@@ -166,28 +170,116 @@ class Report(models.Model):
         return f"{self.get_reason_display()} on comment {self.comment_id}"
 
 
+class RemovalReason(models.Model):
+    """Why a comment was removed, from a list the newsroom edits; optionally mailed to its author."""
+
+    label = models.CharField(max_length=80, unique=True)
+    explanation = models.TextField(
+        help_text="What the commenter is told, if the moderator chooses to tell them. Plain text."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the list.")
+    is_active = models.BooleanField("offered", default=True, help_text="Untick to stop offering it.")
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
 class Decision(models.Model):
-    """The moderation log: who did what to which comment, and when."""
+    """The moderation log: who did what to which comment (or commenter), and when."""
 
     class Action(models.TextChoices):
         APPROVE = "approve", "Approved"
         REMOVE = "remove", "Removed"
         SPAM = "spam", "Marked as spam"
         NOT_SPAM = "not_spam", "Marked as not spam"
+        DISMISS = "dismiss", "Report dismissed"
+        UNDO = "undo", "Undone"
+        REPLY = "reply", "Replied as staff"
+        BAN = "ban", "Banned"
+        TRUST = "trust", "Trusted"
+        LIFT = "lift", "Ban or trust lifted"
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    decided_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.ForeignKey(RemovalReason, null=True, blank=True, on_delete=models.SET_NULL)
+    mailed = models.BooleanField(default=False, help_text="The reason was mailed to the commenter.")
+    rule = models.ForeignKey(
+        "CommenterRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
         verbose_name = "moderation decision"
 
     def __str__(self):
+        if self.comment_id is None:
+            return f"{self.get_action_display()}: {self.note}"
         return f"{self.get_action_display()} comment {self.comment_id}"
+
+
+class CommenterRuleQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), lifted_at__isnull=True)
+
+
+class CommenterRule(models.Model):
+    """A ban or a trust, by email, IP, network or email domain, with an optional expiry.
+
+    A banned commenter's new comments go to Spam without telling them; a trusted one's skip
+    the first-time hold. Matching lives in comments/people.py; changes go through services.
+    """
+
+    class Kind(models.TextChoices):
+        BAN = "ban", "Ban"
+        TRUST = "trust", "Trust"
+
+    class Match(models.TextChoices):
+        EMAIL = "email", "Email address"
+        DOMAIN = "domain", "Email domain"
+        IP = "ip", "IP address"
+        NETWORK = "network", "IP network"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    match = models.CharField("by", max_length=10, choices=Match.choices)
+    value = models.CharField(
+        max_length=254, help_text="Stored in its normal form: lower case, a network's prefix."
+    )
+    note = models.CharField(max_length=500, blank=True)
+    expires_at = models.DateTimeField("until", null=True, blank=True, help_text="Empty: until lifted.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CommenterRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "ban or trust"
+        verbose_name_plural = "bans and trusts"
+        indexes = [models.Index(fields=["match", "value"], name="commenter_rule_lookup")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_match_display().lower()} {self.value}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
 class BlockedTerm(models.Model):

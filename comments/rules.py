@@ -70,7 +70,15 @@ def looks_like_staff(name: str) -> bool:
 
 
 def hold_reasons(
-    *, text: str, name: str, email: str, url: str, ip: str | None, user=None, proven: bool = False
+    *,
+    text: str,
+    name: str,
+    email: str,
+    url: str,
+    ip: str | None,
+    user=None,
+    proven: bool = False,
+    trusted: bool = False,
 ) -> list[str]:
     """Every rule that holds this comment for a moderator; empty means publish it.
 
@@ -85,7 +93,7 @@ def hold_reasons(
         reasons.append(HoldReason.LINKS)
     if blocked_terms(text=text, name=name, email=email, url=url):
         reasons.append(HoldReason.BLOCKLIST)
-    if settings.COMMENTS_HOLD_FIRST_TIME and not (proven and is_known_commenter(email)):
+    if settings.COMMENTS_HOLD_FIRST_TIME and not trusted and not (proven and is_known_commenter(email)):
         reasons.append(HoldReason.FIRST_TIME)
     if not (user is not None and user.is_staff) and looks_like_staff(name):
         reasons.append(HoldReason.STAFF_NAME)

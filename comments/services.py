@@ -14,7 +14,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -23,9 +22,9 @@ from django.utils import timezone
 from articles.caching import invalidate_stories
 from articles.models import Article
 
-from . import mail, rules, tokens
+from . import mail, people, rules, tokens
 from .forms import CommentForm
-from .models import Comment, Decision, PendingComment, Report, Status
+from .models import Comment, CommenterRule, HoldReason, PendingComment, Report
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _after_commit(send, *args) -> None:
+def after_commit(send, *args) -> None:
     """Mail once the change is saved; a mail server that fails is logged, not the reader's error."""
     transaction.on_commit(lambda: send(*args), robust=True)
 
@@ -69,27 +68,36 @@ def comment_submit(
     data = {**form.comment_data(), "ip_address": ip}
     user = data["user"]
     proven = user is not None or (bool(proven_email) and proven_email == normalise_email(data["user_email"]))
-    if user is None and settings.COMMENTS_CONFIRM_EMAIL and not proven:
+    banned = people.verdict(email=data["user_email"], ip=ip, proven=proven) == CommenterRule.Kind.BAN
+    if user is None and settings.COMMENTS_CONFIRM_EMAIL and not proven and not banned:
         _, mailed = pending_comment_create(article=article, data=data, browser=browser)
         return Outcome(CONFIRM if mailed else CONFIRM_MAILED_BEFORE, article, email=data["user_email"])
     comment = comment_create(article=article, data=data, proven=proven)
-    return Outcome(PUBLISHED if comment.is_visible else HELD, article, comment)
+    return Outcome(PUBLISHED if comment.is_visible else HELD, article, comment)  # banned: "held"
 
 
 def comment_create(*, article: Article, data: dict, proven: bool = False) -> Comment:
     """Save a comment, held when any rule says so; tell followers or moderators once it is saved.
 
     `data` holds the Comment's fields as CommentForm.comment_data() gives them, and `ip_address`.
+    A banned commenter's comment goes to Spam, and nobody is told: to its author it is held
+    (comments/people.py). A trusted one's skips the first-time hold.
     """
-    reasons = rules.hold_reasons(
+    user = data.get("user")
+    verdict = None
+    if user is None or not user.has_perm("comments.moderate_comment"):
+        verdict = people.verdict(email=data["user_email"], ip=data.get("ip_address"), proven=proven)
+    banned = verdict == CommenterRule.Kind.BAN
+    reasons = [str(HoldReason.BANNED)] if banned else rules.hold_reasons(
         text=data["comment"],
         name=data["user_name"],
         email=data["user_email"],
         url=data["user_url"],
         ip=data.get("ip_address"),
-        user=data.get("user"),
+        user=user,
         proven=proven,
-    )
+        trusted=verdict == CommenterRule.Kind.TRUST,
+    )  # fmt: skip
     with transaction.atomic():
         if data.get("parent_id"):
             # Replies renumber their thread; one writer per thread at a time.
@@ -114,15 +122,17 @@ def comment_create(*, article: Article, data: dict, proven: bool = False) -> Com
             replied_to_id=data.get("replied_to_id"),
             followup=bool(data.get("followup")),
             is_public=not reasons,
-            is_removed=False,
+            is_removed=banned,
+            is_spam=banned,
             hold_reasons=reasons,
+            by_staff=bool(data.get("by_staff")),
         )
         comment.save()
         comments_recount(article_pks=[article.pk])
         if comment.is_visible:
-            _after_commit(mail.reply_notifications, comment)
-        else:
-            _after_commit(mail.moderators_waiting)
+            after_commit(mail.reply_notifications, comment)
+        elif not banned:
+            after_commit(mail.moderators_waiting)
     return comment
 
 
@@ -280,71 +290,10 @@ def comment_report(*, comment: Comment, reporter_key: str, user=None, reason: st
                 reason=reason,
                 note=note,
             )
-            _after_commit(mail.moderators_waiting)
+            after_commit(mail.moderators_waiting)
     except IntegrityError:
         return False
     return True
-
-
-# Moderation ----------------------------------------------------------------------
-
-APPROVE = Decision.Action.APPROVE
-REMOVE = Decision.Action.REMOVE
-SPAM = Decision.Action.SPAM
-NOT_SPAM = Decision.Action.NOT_SPAM
-
-_TARGET = {
-    APPROVE: {"is_public": True, "is_removed": False, "is_spam": False},
-    REMOVE: {"is_removed": True, "is_spam": False},
-    SPAM: {"is_removed": True, "is_spam": True},
-}
-
-
-def comment_moderate(*, comments: Iterable[Comment], action: str, moderator) -> int:
-    """Apply a moderator's decision to comments and log each change; how many changed.
-
-    Approving a published comment changes nothing but resolves its reports (it is logged).
-    """
-    if not moderator.has_perm("comments.moderate_comment"):
-        raise PermissionDenied("Only moderators can moderate comments.")
-    changed, newly_visible = [], []
-    with transaction.atomic():
-        for comment in (
-            Comment.objects.select_related(None).select_for_update().filter(pk__in=[c.pk for c in comments])
-        ):
-            before = comment.status
-            if action == NOT_SPAM and before != Status.SPAM:
-                continue
-            fields = _TARGET.get(action) or _not_spam_target(comment)
-            for name, value in fields.items():
-                setattr(comment, name, value)
-            after = comment.status
-            if after == before and action != APPROVE:
-                continue
-            Comment.objects.filter(pk=comment.pk).update(**fields)
-            comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-            changed.append(
-                Decision(
-                    comment=comment, moderator=moderator, action=action, from_status=before, to_status=after
-                )
-            )
-            if after == Status.VISIBLE and before != Status.VISIBLE:
-                newly_visible.append((comment, before))
-        Decision.objects.bulk_create(changed)
-        comments_recount(article_pks={int(d.comment.object_pk) for d in changed})
-        for comment, before in newly_visible:
-            _after_commit(mail.reply_notifications, comment)
-            if before == Status.HELD:
-                _after_commit(mail.approved, comment)
-    return len(changed)
-
-
-def _not_spam_target(comment: Comment) -> dict:
-    """Undo a spam mark: back to what the comment was before it."""
-    last = comment.decisions.filter(to_status=Status.SPAM).order_by("-decided_at", "-pk").first()
-    if last is not None and last.from_status == Status.VISIBLE:
-        return {"is_public": True, "is_removed": False, "is_spam": False}
-    return {"is_public": False, "is_removed": False, "is_spam": False}
 
 
 # Counts ---------------------------------------------------------------------------

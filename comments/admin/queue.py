@@ -21,7 +21,7 @@ from django_comments.models import Comment as BaseComment
 
 from articles.models import Article
 
-from .. import services
+from .. import moderating as services
 from ..models import Comment, HoldReason, Report, Status, waiting
 from .display import comment_link, excerpt, stories_of
 from .records import DecisionInline, ReportInline
@@ -364,7 +364,9 @@ class CommentAdmin(admin.ModelAdmin):
         return reverse("admin:comments_comment_changelist")
 
     def _moderate_selected(self, request, queryset, action):
-        changed = services.comment_moderate(comments=list(queryset), action=action, moderator=request.user)
+        changed = len(
+            services.comment_moderate(comments=list(queryset), action=action, moderator=request.user)
+        )
         noun = "comment" if changed == 1 else "comments"
         self.message_user(request, f"{changed} {noun} {ACTIONS[action][1]}.", messages.SUCCESS)
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
+from comments import moderating, services
 from comments.models import Comment
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, UserFactory
@@ -214,8 +214,8 @@ class TestInvalidation:
         before = client.get(second_page).content.decode()
         comment = Comment.objects.filter(object_pk=str(debated.pk), level=0).order_by("thread_id")[12]
         assert f'id="c{comment.pk}"' in before
-        services.comment_moderate(
-            comments=[comment], action=services.REMOVE, moderator=UserFactory(role="Moderator")
+        moderating.comment_moderate(
+            comments=[comment], action=moderating.REMOVE, moderator=UserFactory(role="Moderator")
         )
         after = client.get(second_page).content.decode()
         assert "Top comment" in after and comment.comment not in after
@@ -224,8 +224,8 @@ class TestInvalidation:
         held = make_comment(debated, comment="Held until a moderator reads it.", is_public=False)
         url = debated.get_absolute_url()
         assert "Held until a moderator" not in client.get(url).content.decode()
-        services.comment_moderate(
-            comments=[held], action=services.APPROVE, moderator=UserFactory(role="Moderator")
+        moderating.comment_moderate(
+            comments=[held], action=moderating.APPROVE, moderator=UserFactory(role="Moderator")
         )
         assert "Held until a moderator" in client.get(url).content.decode()
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments import services, tokens
+from comments import moderating, services, tokens
 from comments.models import Comment
 from tests.comments.conftest import form_data, text_of
 from tests.comments.helpers import make_comment
@@ -225,7 +225,7 @@ class TestNotifications:
         moderator = UserFactory(username="mod", role="Moderator")
         held = Comment.objects.get(user_name="Newcomer")
         with django_capture_on_commit_callbacks(execute=True):
-            services.comment_moderate(comments=[held], action=services.APPROVE, moderator=moderator)
+            moderating.comment_moderate(comments=[held], action=moderating.APPROVE, moderator=moderator)
         assert [m.to for m in mailoutbox if m.to != ["mod@example.org"]] == [
             ["ann@example.org"],
             ["new@example.org"],

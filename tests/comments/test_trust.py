@@ -6,7 +6,7 @@ And names that pass for the newsroom's own people are held for a moderator.
 import pytest
 from django.core import mail
 
-from comments import services, views
+from comments import moderating, views
 from comments.models import Comment, HoldReason, PendingComment
 from tests.comments.conftest import form_data, text_of
 from tests.comments.helpers import confirm_link, make_comment, trust_cookie
@@ -101,7 +101,7 @@ class TestConfirmingIsProof:
         post(story, comment="A second thought, while the first waits.")
         assert on_story(story).order_by("pk").last().hold_reasons == [HoldReason.FIRST_TIME]
         moderator = UserFactory(username="mod", role="Moderator")
-        services.comment_moderate(comments=[first], action=services.APPROVE, moderator=moderator)
+        moderating.comment_moderate(comments=[first], action=moderating.APPROVE, moderator=moderator)
         post(story, comment="A third, once the first is published.")
         assert on_story(story).order_by("pk").last().is_visible
 

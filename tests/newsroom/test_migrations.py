@@ -26,6 +26,7 @@ ROLES = {
                      "publish_article", "view_article", "view_author", "view_byline", "view_correction",
                      "view_section", "view_source", "view_taggedarticle"],
         "auth": ["view_user"],
+        "comments": ["view_comment", "view_decision", "view_report"],
         "flatpages": ["add_flatpage", "change_flatpage", "delete_flatpage", "view_flatpage"],
         "subscriptions": ["add_digest", "change_subscriber", "delete_subscriber", "view_delivery",
                           "view_digest", "view_subscriber"],
@@ -34,8 +35,10 @@ ROLES = {
                       "view_oldaddress"],
     },
     "Moderator": {
-        "comments": ["add_blockedterm", "change_blockedterm", "change_comment", "delete_blockedterm",
-                     "moderate_comment", "view_blockedterm", "view_comment", "view_decision", "view_report"],
+        "comments": ["add_blockedterm", "add_commenterrule", "add_removalreason", "change_blockedterm",
+                     "change_comment", "change_removalreason", "delete_blockedterm", "moderate_comment",
+                     "view_blockedterm", "view_comment", "view_commenterrule", "view_decision",
+                     "view_removalreason", "view_report"],
     },
     "Reporter": {
         "articles": ["add_article", "add_byline", "change_article", "change_byline", "delete_article",
