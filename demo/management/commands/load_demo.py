@@ -273,7 +273,7 @@ class Command(BaseCommand):
             user_email=entry["email"],
             comment=entry["text"],
             submit_date=article.published_at + timedelta(minutes=minutes_after),
-            ip_address="192.0.2.10",
+            ip_address=entry.get("ip", "192.0.2.10"),
             parent_id=parent.pk if parent else 0,
             followup=entry.get("followup", False),
             is_public=state == "visible",
