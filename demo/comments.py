@@ -11,6 +11,12 @@ BLOCKED_TERMS = [
     ("domain", "cheap-freight-leads.example", "lead-selling spam"),
 ]
 
+# (kind, by, value, note): what the desk has decided about people.
+RULES = [
+    ("ban", "domain", "cheap-freight-leads.example", "Lead-selling spam, three runs in a week"),
+    ("trust", "email", "farah.idris@example.net", "A regular since the port's first expansion"),
+]
+
 THREADS = {
     "kembang-gateway-opens-deepwater-berths": [
         {
