@@ -113,7 +113,7 @@ def page_addresses() -> dict[str, str]:
 
 
 def desk_addresses() -> dict[str, str]:
-    """The moderators' desk as the demo moderator sees it: the queue, a thread, a commenter, a ban, a story."""
+    """The desk as the demo moderator sees it: the queue, a thread, a commenter, a ban, a story."""
     from django.urls import reverse
 
     from comments.models import Comment
