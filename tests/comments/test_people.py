@@ -10,7 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 
 from comments import moderating, people
-from comments.models import CommenterRule, Decision, RemovalReason
+from comments.models import CommenterRule, Decision, RemovalReason, Report
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -128,8 +128,10 @@ class TestHistory:
         shown = [
             ban("email", ADA, moderator),
             ban("network", "203.0.113.0/24", moderator, note="the Tuesday flood"),
-            moderating.commenter_rule_create(kind="trust", match="domain", value="example.org", moderator=moderator),
-        ]  # fmt: skip
+            moderating.commenter_rule_create(
+                kind="trust", match="domain", value="example.org", moderator=moderator
+            ),
+        ]
         lifted = ban("ip", "198.51.100.4", moderator)
         moderating.commenter_rule_lift(rule=lifted, moderator=moderator)
         expired = ban("ip", "203.0.113.9", moderator, expires_at=timezone.now() + timedelta(minutes=1))
@@ -210,8 +212,9 @@ class TestBansAndTrusts:
     def test_adding_one_goes_through_the_service_and_the_log(self, mod, moderator):
         response = mod.post(
             f"{RULES}add/",
-            {"kind": "ban", "match": "network", "value": " 203.0.113.9/24 ", "note": "flood", "expires_at_0": "", "expires_at_1": ""},
-        )  # fmt: skip
+            {"kind": "ban", "match": "network", "value": " 203.0.113.9/24 ", "note": "flood"}
+            | {"expires_at_0": "", "expires_at_1": ""},
+        )
         assert response.status_code == 302
         rule = CommenterRule.objects.get()
         assert (rule.kind, rule.match, rule.value, rule.note) == ("ban", "network", "203.0.113.0/24", "flood")
@@ -238,8 +241,9 @@ class TestBansAndTrusts:
         past = timezone.localtime() - timedelta(days=1)
         response = mod.post(
             f"{RULES}add/",
-            {"kind": "trust", "match": "email", "value": ADA, "expires_at_0": f"{past:%Y-%m-%d}", "expires_at_1": "10:00"},
-        )  # fmt: skip
+            {"kind": "trust", "match": "email", "value": ADA}
+            | {"expires_at_0": f"{past:%Y-%m-%d}", "expires_at_1": "10:00"},
+        )
         assert "Choose a time in the future" in page_of(response)
         assert not CommenterRule.objects.exists()
 
@@ -338,3 +342,59 @@ class TestRemovalReasons:
 
     def test_an_editor_does_not_see_them(self, as_role):
         assert as_role("Editor").get(REASONS).status_code == 403
+
+
+class TestDecisionLog:
+    LOG = "/admin/comments/decision/"
+
+    def actions(self, response) -> list[str]:
+        return re.findall(r'<td class="field-action">([^<]+)</td>', page_of(response))
+
+    def test_every_new_action_shows_in_the_log_with_its_detail(self, mod, moderator, story):
+        reported = make_comment(story)
+        Report.objects.create(comment=reported, reporter_key="ip:one", reason=Report.Reason.ABUSE)
+        moderating.comment_moderate(comments=[reported], action="dismiss", moderator=moderator)
+        abuse = RemovalReason.objects.get(label="Abuse")
+        moderating.comment_moderate(
+            comments=[make_comment(story)], action="remove", moderator=moderator, reason=abuse, notify=True
+        )
+        (approved,) = moderating.comment_moderate(
+            comments=[make_comment(story, is_public=False)], action="approve", moderator=moderator
+        )
+        moderating.decision_undo(decision=approved, moderator=moderator)
+        moderating.comment_staff_reply(parent=reported, text="We checked the figures.", moderator=moderator)
+        banned = ban("ip", "203.0.113.9", moderator, note="flood")
+        moderating.commenter_rule_create(kind="trust", match="email", value=ADA, moderator=moderator)
+        moderating.commenter_rule_lift(rule=banned, moderator=moderator)
+
+        response = mod.get(self.LOG)
+        assert response.status_code == 200
+        assert sorted(self.actions(response)) == sorted(
+            ["Report dismissed", "Removed", "Approved", "Undone", "Replied as staff", "Banned", "Trusted",
+             "Ban or trust lifted"]
+        )  # fmt: skip
+        text = page_of(response)
+        assert "Reason: Abuse (mailed to the commenter)" in text
+        assert f"In reply to comment {reported.pk}" in text
+        assert "Undid “Approved” of " in text
+        assert f'href="{RULES}{banned.pk}/change/">Ban IP address 203.0.113.9</a>' in text
+        assert "Ban IP address 203.0.113.9 (flood)" in text  # the lift's note
+
+    def test_the_log_filters_by_action_report_dismissed_included(self, mod, moderator, story):
+        reported = make_comment(story)
+        Report.objects.create(comment=reported, reporter_key="ip:one", reason=Report.Reason.ABUSE)
+        moderating.comment_moderate(comments=[reported], action="dismiss", moderator=moderator)
+        ban("email", ADA, moderator)
+        everything = mod.get(self.LOG)
+        assert 'href="?action__exact=dismiss"' in everything.content.decode()
+        assert self.actions(mod.get(self.LOG, {"action__exact": "dismiss"})) == ["Report dismissed"]
+        assert self.actions(mod.get(self.LOG, {"action__exact": "ban"})) == ["Banned"]
+
+    def test_a_ban_s_page_in_the_log_names_the_rule(self, mod, moderator):
+        decision = ban("email", ADA, moderator).decisions.get()
+        page = mod.get(f"{self.LOG}{decision.pk}/change/")
+        assert page.status_code == 200 and "Ban email address ada@news.example.org" in page_of(page)
+
+    def test_an_editor_reads_the_log(self, as_role, moderator):
+        ban("email", ADA, moderator)
+        assert self.actions(as_role("Editor").get(self.LOG)) == ["Banned"]
