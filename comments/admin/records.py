@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from newsroom.admin import RecordAdmin
@@ -63,6 +64,12 @@ class DecisionAdmin(CommentRecordAdmin):
     @admin.display(description="detail")
     def detail(self, obj):
         parts = []
+        if obj.rule_id is not None:  # the note repeats the rule; say what the subject column does not
+            if obj.rule.expires_at:
+                parts.append(f"until {timezone.localtime(obj.rule.expires_at):%Y-%m-%d %H:%M}")
+            if obj.rule.note:
+                parts.append(obj.rule.note)
+            return "; ".join(parts) or "–"
         if obj.reason_id is not None:
             told = "mailed to the commenter" if obj.mailed else "not mailed"
             parts.append(f"Reason: {obj.reason.label} ({told})")
