@@ -275,7 +275,7 @@ class CommenterRule(models.Model):
         indexes = [models.Index(fields=["match", "value"], name="commenter_rule_lookup")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.get_match_display().lower()} {self.value}"
+        return f"{self.get_kind_display()} {self.get_match_display().replace('Email', 'email')} {self.value}"
 
     @property
     def is_active(self) -> bool:

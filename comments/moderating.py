@@ -220,4 +220,4 @@ def commenter_rule_lift(*, rule: CommenterRule, moderator) -> bool:
 def _describe(rule: CommenterRule) -> str:
     until = f" until {timezone.localtime(rule.expires_at):%Y-%m-%d %H:%M}" if rule.expires_at else ""
     note = f" ({rule.note})" if rule.note else ""
-    return f"{rule.get_kind_display()} {rule.get_match_display().lower()} {rule.value}{until}{note}"[:500]
+    return f"{rule}{until}{note}"[:500]

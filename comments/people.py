@@ -110,7 +110,7 @@ class History:
 
 
 def commenter_history(*, email: str) -> History:
-    """A commenter's counts per state, latest comments, names and IPs, in five queries."""
+    """A commenter's counts per state, latest comments, names, IPs and matching rules: six queries."""
     email = email.strip().lower()
     theirs = Comment.objects.filter(user_email__iexact=email)
     counts = theirs.aggregate(
@@ -119,8 +119,8 @@ def commenter_history(*, email: str) -> History:
         removed=Count("pk", filter=Q(is_removed=True, is_spam=False)),
         spam=Count("pk", filter=Q(is_removed=True, is_spam=True)),
     )
-    comments = list(theirs.order_by("-submit_date", "-pk")[:HISTORY_COMMENTS])
-    names = sorted({c.user_name for c in comments})
+    comments = list(theirs.select_related(None).order_by("-submit_date", "-pk")[:HISTORY_COMMENTS])
+    names = list(theirs.order_by("user_name").values_list("user_name", flat=True).distinct()[:50])
     ips = list(
         theirs.exclude(ip_address=None).order_by().values_list("ip_address", flat=True).distinct()[:50]
     )
@@ -128,12 +128,29 @@ def commenter_history(*, email: str) -> History:
         Comment.objects.filter(ip_address__in=ips).exclude(user_email__iexact=email)
         .order_by().values_list("user_email", flat=True).distinct()[:50]
     ) if ips else []  # fmt: skip
-    rules = [
-        rule
-        for rule in CommenterRule.objects.filter(lifted_at__isnull=True).filter(
-            Q(match=Match.EMAIL, value=email) | Q(match=Match.DOMAIN, value__in=_domains(email))
-            | Q(match=Match.IP, value__in=ips)
-        )
-        if rule.is_active
-    ]  # fmt: skip
-    return History(email, counts, comments, names, sorted(ips), sorted({e.lower() for e in others}), rules)
+    return History(
+        email,
+        counts,
+        comments,
+        names,
+        sorted(ips),
+        sorted({e.lower() for e in others}),
+        _rules_matching(email, ips),
+    )
+
+
+def _rules_matching(email: str, ips: list[str]) -> list[CommenterRule]:
+    """The active bans and trusts matching this address, its domain, or these IPs and their networks."""
+    addresses = [ipaddress.ip_address(ip) for ip in ips]
+    found = []
+    matches = (
+        Q(match=Match.EMAIL, value=email) | Q(match=Match.DOMAIN, value__in=_domains(email))
+        | Q(match=Match.IP, value__in=[str(a) for a in addresses]) | Q(match=Match.NETWORK)
+    )  # fmt: skip
+    for rule in CommenterRule.objects.active().filter(matches).select_related("created_by"):
+        if rule.match == Match.NETWORK:
+            network = ipaddress.ip_network(rule.value)
+            if not any(address in network for address in addresses):
+                continue
+        found.append(rule)
+    return found

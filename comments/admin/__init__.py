@@ -5,7 +5,7 @@ from django_comments.models import Comment as BaseComment
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
-from . import queue, records  # noqa: F401 (they register the admins)
+from . import people, queue, records  # noqa: F401 (they register the admins)
 
 # The libraries' own admins show every comment as a plain row; ours replaces them.
 for model in (XtdComment, CommentFlag, BlackListedDomain, BaseComment):

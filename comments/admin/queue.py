@@ -24,6 +24,7 @@ from articles.models import Article
 from .. import moderating as services
 from ..models import Comment, HoldReason, Report, Status, waiting
 from .display import comment_link, excerpt, stories_of
+from .people import commenter_page, commenter_url
 from .records import DecisionInline, ReportInline
 
 WAITING = "waiting"
@@ -261,8 +262,9 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="commenter")
     def commenter(self, obj):
         return format_html(
-            "{}<br><small>{}<br>{}</small>", obj.user_name, obj.user_email, obj.ip_address or "no IP"
-        )
+            '{}<br><small><a class="mod-commenter" href="{}">{}</a><br>{}</small>',
+            obj.user_name, commenter_url(obj.user_email), obj.user_email, obj.ip_address or "no IP",
+        )  # fmt: skip
 
     @admin.display(description="story")
     def story_link(self, obj):
@@ -336,6 +338,11 @@ class CommentAdmin(admin.ModelAdmin):
                 "<int:pk>/moderate/<str:action>/",
                 self.admin_site.admin_view(require_POST(self.moderate_view)),
                 name="comments_comment_moderate",
+            ),
+            path(
+                "commenter/",
+                self.admin_site.admin_view(commenter_page(self)),
+                name="comments_comment_commenter",
             ),
             *super().get_urls(),
         ]

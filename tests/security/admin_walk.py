@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from comments.models import BlockedTerm, Decision, Report
+from comments.models import BlockedTerm, CommenterRule, Decision, RemovalReason, Report
 from subscriptions.models import Delivery, Digest, Subscriber
 from tests.comments.helpers import make_comment
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SourceFactory, UserFactory
@@ -101,6 +101,10 @@ def make_world() -> dict:
         ),
         "comments.report": Report.objects.create(comment=comment, reporter_key="ip:walk", reason="spam"),
         "comments.blockedterm": BlockedTerm.objects.create(term="walkword"),
+        "comments.commenterrule": CommenterRule.objects.create(
+            kind="ban", match="email", value="w@example.org"
+        ),
+        "comments.removalreason": RemovalReason.objects.create(label="Walk reason", explanation="Walked."),
         "subscriptions.subscriber": subscriber,
         "subscriptions.digest": digest,
         "subscriptions.delivery": Delivery.objects.create(digest=digest, subscriber=subscriber),

@@ -61,9 +61,14 @@ READ_ONLY = {"comments.decision", "comments.report", "subscriptions.delivery", "
 ACTIONS = {
     "articles.article": ("submit_for_review", "publish_now", "schedule", "unpublish", "archive"),
     "comments.comment": ("approve", "remove", "mark_spam", "mark_not_spam"),
+    "comments.commenterrule": ("lift",),
     "subscriptions.subscriber": ("export_csv",),
 }
-ACTION_ROLES = {"comments.comment": "Moderator", "subscriptions.subscriber": "Editor"}
+ACTION_ROLES = {
+    "comments.comment": "Moderator",
+    "comments.commenterrule": "Moderator",
+    "subscriptions.subscriber": "Editor",
+}
 OWN = ("own draft", "own in review")
 
 
@@ -140,6 +145,10 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return may("c")
         case "moderate":
             return method == "POST" and role == "Moderator"
+        case "commenter":  # a commenter's history: editors look, moderators also get the buttons
+            return method == "GET" and role in ("Editor", "Moderator")
+        case "lift":
+            return method == "POST" and role == "Moderator"
         case "digest_preview":
             return role == "Editor"
         case "digest_test":
@@ -182,6 +191,8 @@ MODEL_KINDS = (
 )
 CUSTOM = {
     "comments_comment_moderate": "moderate",
+    "comments_comment_commenter": "commenter",
+    "comments_commenterrule_lift": "lift",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -268,6 +279,11 @@ class AdminWalk(TestCase):
         if kind == "moderate":
             for action in ("approve", "remove", "spam", "not_spam"):
                 yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk, action]), kind)
+        elif kind == "commenter":
+            email = objects["comments.comment"].user_email
+            yield Case(reverse(f"admin:{name}") + f"?email={email}", kind)
+        elif kind == "lift":
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.commenterrule"].pk]), kind)
         elif kind == "user_password":
             url = reverse(f"admin:{name}", args=[objects["auth.user"].pk])
             new = "a-new-long-password-for-the-walk"
