@@ -4,10 +4,12 @@ The markup asserted here is the contract static/js/moderation.js reads (issue 16
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from comments.models import Comment, HoldReason, RemovalReason, Report
 from tests.comments.helpers import make_comment
@@ -290,3 +292,17 @@ class TestScale:
         with CaptureQueriesContext(connection) as queries:
             moderator_client.get(QUEUE, {"q": "Comment"})
         assert len([q for q in queries if "COUNT(" in q["sql"].upper()]) == 2  # a search counts its own
+
+
+class TestOrder:
+    def test_newest_first_and_oldest_first_on_request(self, moderator_client, story):
+        old = held(story, submit_date=timezone.now() - timedelta(days=2))
+        new = held(story, submit_date=timezone.now() - timedelta(minutes=5))
+        middle = held(story, submit_date=timezone.now() - timedelta(hours=5))
+        page = moderator_client.get(QUEUE, {"story": story.pk}).content.decode()
+        assert rows(page) == [new.pk, middle.pk, old.pk]
+        link = re.search(r'<a class="mod-order" href="([^"]+)">Newest first: show oldest first</a>', page)
+        assert link and link.group(1) == f"?story={story.pk}&amp;o=2"
+        page = moderator_client.get(QUEUE, {"story": story.pk, "o": "2"}).content.decode()
+        assert rows(page) == [old.pk, middle.pk, new.pk]
+        assert f'<a class="mod-order" href="?story={story.pk}">Oldest first: show newest first</a>' in page
