@@ -60,7 +60,7 @@ READ_ONLY = {"comments.decision", "comments.report", "subscriptions.delivery", "
 # Actions besides "delete selected" (which needs the delete right), and who may run them.
 ACTIONS = {
     "articles.article": ("submit_for_review", "publish_now", "schedule", "unpublish", "archive"),
-    "comments.comment": ("approve", "remove", "mark_spam", "mark_not_spam"),
+    "comments.comment": ("approve", "remove", "mark_spam", "mark_not_spam", "dismiss_reports"),
     "comments.commenterrule": ("lift",),
     "subscriptions.subscriber": ("export_csv",),
 }
@@ -143,7 +143,7 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return role == "Editor" and case.state != "live version"
         case "user_password":
             return may("c")
-        case "moderate":
+        case "moderate" | "undo":
             return method == "POST" and role == "Moderator"
         case "commenter":  # a commenter's history: editors look, moderators also get the buttons
             return method == "GET" and role in ("Editor", "Moderator")
@@ -193,6 +193,7 @@ CUSTOM = {
     "comments_comment_moderate": "moderate",
     "comments_comment_commenter": "commenter",
     "comments_commenterrule_lift": "lift",
+    "comments_comment_undo": "undo",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -277,13 +278,15 @@ class AdminWalk(TestCase):
     def custom_cases(self, name, kind):
         objects = self.world["objects"]
         if kind == "moderate":
-            for action in ("approve", "remove", "spam", "not_spam"):
+            for action in ("approve", "remove", "spam", "not_spam", "dismiss"):
                 yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk, action]), kind)
         elif kind == "commenter":
             email = objects["comments.comment"].user_email
             yield Case(reverse(f"admin:{name}") + f"?email={email}", kind)
         elif kind == "lift":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.commenterrule"].pk]), kind)
+        elif kind == "undo":
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.decision"].pk]), kind)
         elif kind == "user_password":
             url = reverse(f"admin:{name}", args=[objects["auth.user"].pk])
             new = "a-new-long-password-for-the-walk"
