@@ -25,6 +25,7 @@ from .. import moderating as services
 from ..models import Comment, HoldReason, Report, Status, waiting
 from .display import comment_link, excerpt, stories_of
 from .records import DecisionInline, ReportInline
+from .thread import thread_urls
 
 WAITING = "waiting"
 REPORTED = "reported"
@@ -337,6 +338,7 @@ class CommentAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.moderate_view)),
                 name="comments_comment_moderate",
             ),
+            *thread_urls(self),
             *super().get_urls(),
         ]
 

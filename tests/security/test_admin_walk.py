@@ -134,6 +134,8 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return may("c")
         case "moderate":
             return method == "POST" and role == "Moderator"
+        case "thread":
+            return method == "GET" and role in ("Moderator", "Editor")
         case "digest_preview":
             return role == "Editor"
         case "digest_test":
@@ -176,6 +178,7 @@ MODEL_KINDS = (
 )
 CUSTOM = {
     "comments_comment_moderate": "moderate",
+    "comments_comment_thread": "thread",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -262,6 +265,8 @@ class AdminWalk(TestCase):
         if kind == "moderate":
             for action in ("approve", "remove", "spam", "not_spam"):
                 yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk, action]), kind)
+        elif kind == "thread":
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "user_password":
             url = reverse(f"admin:{name}", args=[objects["auth.user"].pk])
             new = "a-new-long-password-for-the-walk"
