@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -92,6 +93,10 @@ class Item:
     @property
     def open_reports(self) -> int:
         return self.comment.open_reports
+
+    @property
+    def submitted_iso(self) -> str:
+        return timezone.localtime(self.comment.submit_date).replace(microsecond=0).isoformat()
 
     @property
     def text(self) -> str:

@@ -16,6 +16,7 @@ from tests.comments.helpers import make_comment
 from tests.e2e.helpers import sign_in
 from tests.e2e.test_csp import REPORT_VIOLATIONS
 from tests.factories import ArticleFactory, UserFactory
+from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -188,7 +189,7 @@ def test_a_held_reply_opened_in_context_with_o(desk, story):
     expect(thread.locator(".mod-thread-item").first).to_contain_text("Parent Writer")
     expect(thread.locator(".mod-thread-target")).to_contain_text("Which basin?")
     expect(thread.locator(".mod-thread-target .mod-thread-replies")).to_contain_text("Answer Writer")
-    expect(thread.locator(".mod-thread-target .mod-label")).to_have_text("Held")
+    expect(thread.locator(".mod-thread-target > .mod-thread-comment .mod-label")).to_have_text("Held")
 
     desk.keyboard.press("o")
     expect(thread).to_have_count(0)
@@ -263,3 +264,32 @@ def test_without_javascript_the_buttons_still_post(browser, live_server, story):
     page.goto(f"{QUEUE}{comment.pk}/thread/")
     expect(page.locator(".mod-thread-target")).to_contain_text(comment.comment)
     context.close()
+
+
+def test_what_the_keys_add_passes_axe_and_the_thread_page_is_valid_html(desk, story):
+    require_axe()
+    parent = make_comment(story, user_name="Parent Writer")
+    reply = held(story, minutes_ago=1, parent_id=parent.pk, user_name="Held Replier")
+    make_comment(story, parent_id=reply.pk, user_name="Spam Writer", is_removed=True, is_spam=True)
+    held(story, minutes_ago=2)
+    open_queue(desk)
+    desk.keyboard.press("o")
+    expect(desk.locator(f"#m{reply.pk}-thread .mod-thread-item")).to_have_count(3)
+    desk.keyboard.press("j")
+    desk.keyboard.press("a")
+    expect(desk.locator(".mod-toast")).to_be_visible()
+    violations = axe_violations(desk)
+    assert violations == [], format_violations(violations)
+    desk.keyboard.press("?")
+    expect(desk.locator("dialog.mod-keys-dialog")).to_be_visible()
+    violations = axe_violations(desk)
+    assert violations == [], format_violations(violations)
+
+    for scheme in ("light", "dark"):
+        desk.emulate_media(color_scheme=scheme)
+        desk.goto(f"{QUEUE}{reply.pk}/thread/")
+        violations = axe_violations(desk)
+        assert violations == [], f"{scheme}: {format_violations(violations)}"
+    require_vnu()
+    assert nu_errors_many({"thread page": desk.content()}) == {"thread page": []}
+    assert desk.problems == []
