@@ -112,8 +112,34 @@ def page_addresses() -> dict[str, str]:
     return pages
 
 
+def desk_addresses() -> dict[str, str]:
+    """The desk as the demo moderator sees it: the queue, a thread, a commenter, a ban, a story."""
+    from django.urls import reverse
+
+    from comments.models import Comment
+
+    waiting = Comment.objects.waiting().order_by("-submit_date")
+    held = waiting.filter(is_public=False).first()
+    reported = Comment.objects.reported().order_by("-submit_date").first()
+    if held is None or reported is None:
+        return {}
+    queue = reverse("admin:comments_comment_changelist")
+    return {
+        "desk-index": reverse("admin:index"),
+        "desk-queue": queue,
+        "desk-story-queue": f"{queue}?story={held.object_pk}",
+        "desk-thread": reverse("admin:comments_comment_thread", args=[reported.pk]),
+        "desk-commenter": reverse("admin:comments_comment_commenter") + f"?email={reported.user_email}",
+        "desk-ban": reverse("admin:comments_commenterrule_add")
+        + f"?kind=ban&match=email&value={reported.user_email}",
+        "desk-reply": reverse("admin:comments_comment_reply", args=[reported.pk]),
+        "desk-story": held.content_object.get_absolute_url() + "?moderation=1",
+        "desk-log": reverse("admin:comments_decision_changelist"),
+    }
+
+
 if __name__ == "__main__":
     django.setup()
     story = story_with_picture_and_comments()
     facts = {"lead_image": bool(story.lead_image), "comments": story.comment_count}
-    print(json.dumps({"pages": page_addresses(), "story": facts}))
+    print(json.dumps({"pages": page_addresses(), "story": facts, "desk": desk_addresses()}))

@@ -67,6 +67,7 @@ class DemoSite:
         self.url = self.stack.nginx_url or self.stack.app_url
         self.pages: dict[str, str] = {}
         self.story: dict = {}  # the story page's: {"lead_image": bool, "comments": int}
+        self.desk: dict[str, str] = {}  # the moderators' desk pages (admin), for the demo moderator
 
     def run(self, *args: str) -> str:
         """Run `python *args` in the site's environment; its standard output."""
@@ -86,7 +87,7 @@ class DemoSite:
                 for path in [folder, *folder.rglob("*")]:
                     path.chmod(0o755 if path.is_dir() else 0o644)
             found = json.loads(self.run("-m", "bench.demo_pages"))
-            self.pages, self.story = found["pages"], found["story"]
+            self.pages, self.story, self.desk = found["pages"], found["story"], found["desk"]
             self.stack.start()
         except BaseException:
             self.stop()

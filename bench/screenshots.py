@@ -1,4 +1,5 @@
-"""docs/screenshots/<page>-<width>.png: every reader page type of the demo newsroom, on a phone and a laptop.
+"""docs/screenshots/<page>-<width>.png: every reader page type of the demo newsroom, on a phone and a laptop,
+and the moderators' desk (bench/desk_screenshots.py).
 
     python -m bench.screenshots [--out docs/screenshots]     # `make screenshots`
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from bench.demo_site import PAGE_TYPES, DemoSite
+from bench.desk_screenshots import take_desk
 from bench.stack import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -81,6 +83,7 @@ def main(argv=None) -> int:
                 written.add(path.name)
                 print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
             context.close()
+        written |= take_desk(browser, site, args.out, compact_png)
         browser.close()
     for stale in args.out.glob("*.png"):
         if stale.name not in written:

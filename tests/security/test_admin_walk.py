@@ -41,12 +41,18 @@ RIGHTS = {
         "subscriptions.delivery": "v",
         "wordpress.oldaddress": "vacd",
         "wordpress.importedobject": "v",
+        # The moderation queue and its records, to look at: the count waiting is theirs to watch.
+        "comments.comment": "v",
+        "comments.report": "v",
+        "comments.decision": "v",
     },
     "Moderator": {
         "comments.comment": "vc",
         "comments.report": "v",
         "comments.decision": "v",
         "comments.blockedterm": "vacd",
+        "comments.commenterrule": "va",  # lifted, never edited or deleted: the log keeps them
+        "comments.removalreason": "vac",  # no longer offered, never deleted: decisions name them
     },
 }
 # Records the software writes: nobody adds, changes or deletes them by hand.

@@ -33,7 +33,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, Section, Source
-from comments.models import BlockedTerm, Comment, Report
+from comments.models import BlockedTerm, Comment, CommenterRule, Report
+from comments.moderating import commenter_rule_create
 from comments.services import comments_recount
 from demo import comments as demo_comments
 from demo import content as demo_content
@@ -49,6 +50,8 @@ ACCOUNTS = [
     ("moderator", "Moderator", "Moderator: comments"),
     ("admin", None, "superuser"),
 ]
+# The name a staff reply is signed with (the moderator's, on the story page).
+NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Aisha", "Rahman")}
 
 STATE_LABELS = {
     "published": "published",
@@ -93,7 +96,7 @@ class Command(BaseCommand):
             authors = self.load_authors(users["reporter"])
             states = self.load_stories(users, sections, sources, authors)
             site = self.load_site()
-            self.load_comments()
+            self.load_comments(users["moderator"])
         self.report(states, site)
 
     # ---- accounts, reference rows and the site
@@ -109,7 +112,15 @@ class Command(BaseCommand):
                 if group is None:
                     user = User.objects.create_superuser(username, email, demo_password(username))
                 else:
-                    user = User.objects.create_user(username, email, demo_password(username), is_staff=True)
+                    first, last = NAMES.get(username, ("", ""))
+                    user = User.objects.create_user(
+                        username,
+                        email,
+                        demo_password(username),
+                        is_staff=True,
+                        first_name=first,
+                        last_name=last,
+                    )
             if group is not None:
                 user.groups.add(Group.objects.get(name=group))
             users[username] = user
@@ -249,10 +260,15 @@ class Command(BaseCommand):
 
     # ---- comments
 
-    def load_comments(self):
-        """Demo threads for stories that have none yet, and the starter blocklist."""
+    def load_comments(self, moderator):
+        """Demo threads for stories that have none yet, the starter blocklist, a ban and a trust."""
         for kind, term, note in demo_comments.BLOCKED_TERMS:
             _, created = BlockedTerm.objects.get_or_create(kind=kind, term=term, defaults={"note": note})
+        for kind, match, value, note in demo_comments.RULES:
+            created = not CommenterRule.objects.filter(kind=kind, match=match, value=value).exists()
+            if created:
+                commenter_rule_create(kind=kind, match=match, value=value, note=note, moderator=moderator)
+            self.count("bans and trusts", created)
         stories = Article.objects.filter(slug__in=demo_comments.THREADS)
         for article in stories:
             created = not Comment.objects.for_story(article).exists()
@@ -273,7 +289,7 @@ class Command(BaseCommand):
             user_email=entry["email"],
             comment=entry["text"],
             submit_date=article.published_at + timedelta(minutes=minutes_after),
-            ip_address="192.0.2.10",
+            ip_address=entry.get("ip", "192.0.2.10"),
             parent_id=parent.pk if parent else 0,
             followup=entry.get("followup", False),
             is_public=state == "visible",
