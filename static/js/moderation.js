@@ -27,8 +27,6 @@
     ["Escape", "Close the thread, the removal panel or this list"],
   ];
   let current = null;
-  let sequence = 0; // requests made; the counts of an older answer never replace a newer one's
-  let countsFrom = 0;
 
   // --- small pieces ------------------------------------------------------------------------
 
@@ -57,9 +55,8 @@
     return node.tagName === "INPUT" && !notText.includes(node.type);
   };
 
-  const updateCounts = (counts, asked) => {
-    if (!counts || asked < countsFrom) return;
-    countsFrom = asked;
+  const updateCounts = (counts) => {
+    if (!counts) return;
     for (const [key, count] of Object.entries(counts)) {
       for (const shown of document.querySelectorAll(`[data-count="${CSS.escape(key)}"]`)) {
         shown.textContent = String(count);
@@ -74,8 +71,17 @@
     return `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   };
 
+  // Decisions go to the server one after another, in the order they were made, however fast the
+  // keys are pressed: each answer's counts then include every decision before it.
+  let turn = Promise.resolve();
+  function post(url, data) {
+    const mine = turn.then(() => send(url, data));
+    turn = mine.catch(() => undefined);
+    return mine;
+  }
+
   // POST to one of the desk's URLs and read its JSON answer; throws an Error saying why it failed.
-  async function post(url, data) {
+  async function send(url, data) {
     let response;
     try {
       response = await fetch(url, {
@@ -181,10 +187,9 @@
     if (!offered) return say("There is nothing to undo.");
     const { url, restore } = offered;
     closeToast();
-    const asked = ++sequence;
     try {
       const answer = await post(url, formFor());
-      updateCounts(answer.counts, asked);
+      updateCounts(answer.counts);
       if (answer.ok) restore(answer);
       say(answer.message || (answer.ok ? "Undone." : "Nothing was undone."));
     } catch (error) {
@@ -209,10 +214,9 @@
     holder.hidden = true;
     row.classList.add("mod-done");
     if (current === row || !current) setCurrent(next, { focus: hadFocus, scroll: true });
-    const asked = ++sequence;
     try {
       const answer = await post(button.getAttribute("formaction"), data);
-      updateCounts(answer.counts, asked);
+      updateCounts(answer.counts);
       if (!answer.ok) throw new Error(answer.message || "nothing changed");
       row.querySelector(".mod-error")?.remove();
       const marker = document.createComment(`comment ${row.dataset.comment}`);
@@ -242,11 +246,10 @@
       const own = host.querySelector(`.mod-button[data-action="${button.dataset.action}"]`);
       if (own) return decide(own, host);
     }
-    const asked = ++sequence;
     button.disabled = true;
     try {
       const answer = await post(button.getAttribute("formaction"), formFor(here()));
-      updateCounts(answer.counts, asked);
+      updateCounts(answer.counts);
       say(answer.message);
       if (answer.ok) {
         offerUndo(answer.message, answer.undo, () => host && loadThread(host, box));
