@@ -112,6 +112,8 @@
     return data;
   };
 
+  const notSaved = (why) => `Not saved: ${why.replace(/\.$/, "")}.`;
+
   const showError = (row, message) => {
     let note = row.querySelector(".mod-error");
     if (!note) {
@@ -193,7 +195,7 @@
       if (answer.ok) restore(answer);
       say(answer.message || (answer.ok ? "Undone." : "Nothing was undone."));
     } catch (error) {
-      say(`Not undone: ${error.message}.`);
+      say(`Not undone: ${error.message.replace(/\.$/, "")}.`);
     }
   }
 
@@ -234,7 +236,7 @@
       holder.hidden = false;
       row.classList.remove("mod-done");
       setCurrent(row, { focus: hadFocus, scroll: true });
-      showError(row, `Not saved: ${error.message}.`);
+      showError(row, notSaved(error.message));
     }
   }
 
@@ -253,10 +255,13 @@
       say(answer.message);
       if (answer.ok) {
         offerUndo(answer.message, answer.undo, () => host && loadThread(host, box));
-        if (host) await loadThread(host, box);
+        if (host) {
+          await loadThread(host, box);
+          setCurrent(host, { focus: true }); // the pressed button was replaced with the thread
+        }
       }
     } catch (error) {
-      say(`Not saved: ${error.message}.`);
+      say(notSaved(error.message));
     } finally {
       button.disabled = false;
     }

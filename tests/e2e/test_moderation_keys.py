@@ -177,7 +177,7 @@ def test_escape_closes_the_removal_panel_and_nothing_changes(desk, story):
 
 
 def test_a_held_reply_opened_in_context_with_o(desk, story):
-    parent = make_comment(story, user_name="Parent Writer", comment="The silt goes north.")
+    parent = make_comment(story, user_name="Parent Writer", comment="The silt goes north.", is_removed=True)
     reply = held(story, minutes_ago=1, parent_id=parent.pk, user_name="Held Replier", comment="Which basin?")
     make_comment(story, parent_id=reply.pk, user_name="Answer Writer", comment="The north basin.")
     open_queue(desk, "?status=held")
@@ -190,6 +190,15 @@ def test_a_held_reply_opened_in_context_with_o(desk, story):
     expect(thread.locator(".mod-thread-target")).to_contain_text("Which basin?")
     expect(thread.locator(".mod-thread-target .mod-thread-replies")).to_contain_text("Answer Writer")
     expect(thread.locator(".mod-thread-target > .mod-thread-comment .mod-label")).to_have_text("Held")
+
+    # A decision on another comment of the thread, from the thread: it is read again to show it.
+    top = thread.locator(".mod-thread-item").first
+    expect(top.locator(".mod-label").first).to_have_text("Removed")
+    top.get_by_role("button", name="Approve").first.click()
+    expect(top.locator(".mod-label").first).to_have_text("Published")
+    expect(desk.locator(".mod-toast")).to_be_visible()
+    assert Comment.objects.get(pk=parent.pk).status == "visible"
+    expect(desk.locator(ROWS)).to_have_count(1)
 
     desk.keyboard.press("o")
     expect(thread).to_have_count(0)
@@ -236,14 +245,31 @@ def test_x_selects_and_j_k_move(desk, story):
 
 
 def test_a_failed_decision_keeps_the_row_and_says_why(desk, story):
-    comment = held(story, minutes_ago=1)
+    comment, gone, decided = (held(story, minutes_ago=n) for n in (1, 2, 3))
     open_queue(desk)
     desk.route("**/moderate/**", lambda route: route.abort())
-    desk.keyboard.press("a")
+    desk.keyboard.press("a")  # the network fails
     expect(desk.locator(f"#m{comment.pk} .mod-error")).to_contain_text("could not be reached")
-    expect(desk.locator(f"#m{comment.pk}")).to_be_visible()
+    expect(desk.locator(f"#m{comment.pk}.mod-current")).to_be_visible()
     assert Comment.objects.get(pk=comment.pk).status == "held"
-    assert [p for p in desk.problems if "ERR_FAILED" not in p] == []
+    desk.unroute("**/moderate/**")
+
+    Comment.objects.filter(pk=gone.pk).delete()  # deleted by someone else meanwhile: 404
+    desk.keyboard.press("j")
+    desk.keyboard.press("a")
+    expect(desk.locator(f"#m{gone.pk} .mod-error")).to_contain_text("Not saved: No such comment")
+    expect(desk.locator(f"#m{gone.pk}")).to_be_visible()
+
+    Comment.objects.filter(pk=decided.pk).update(is_public=True)  # approved by someone else meanwhile
+    desk.keyboard.press("j")
+    desk.keyboard.press("a")
+    refused = desk.locator(f"#m{decided.pk} .mod-error")
+    expect(refused).to_contain_text("Nothing changed: the comment is published")
+    expect(desk.locator(ROWS)).to_have_count(3)
+    assert Decision.objects.count() == 0
+    assert same_page(desk)
+    expected = ("net::ERR_FAILED", "status of 404")
+    assert [p for p in desk.problems if not any(e in p for e in expected)] == []
 
 
 def test_without_javascript_the_buttons_still_post(browser, live_server, story):
