@@ -55,12 +55,22 @@
     return node.tagName === "INPUT" && !notText.includes(node.type);
   };
 
+  // A count's own text changes; words beside it for screen readers (a span inside) stay.
+  const setNumber = (shown, count) => {
+    const text = Array.from(shown.childNodes).find((node) => node.nodeType === Node.TEXT_NODE);
+    if (text && shown.children.length) text.textContent = String(count);
+    else shown.textContent = String(count);
+  };
   const updateCounts = (counts) => {
     if (!counts) return;
     for (const [key, count] of Object.entries(counts)) {
-      for (const shown of document.querySelectorAll(`[data-count="${CSS.escape(key)}"]`)) {
-        shown.textContent = String(count);
-      }
+      for (const shown of document.querySelectorAll(`[data-count="${CSS.escape(key)}"]`)) setNumber(shown, count);
+    }
+    // The waiting badge beside "Comments" in the admin's navigation.
+    if (typeof counts.waiting !== "number") return;
+    for (const badge of document.querySelectorAll("a.mod-badge:not([data-count])")) {
+      setNumber(badge, counts.waiting);
+      badge.title = `${counts.waiting} waiting for a decision`;
     }
   };
 

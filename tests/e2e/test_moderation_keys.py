@@ -78,6 +78,7 @@ def test_five_held_comments_approved_with_five_key_presses(desk, story):
         expect(desk.locator(ROWS)).to_have_count(5 - pressed)
 
     expect(desk.locator('.mod-count[data-count="waiting"]').first).to_have_text(str(waiting - 5))
+    expect(desk.locator("a.mod-badge").first).to_have_text(f"{waiting - 5} waiting")
     expect(desk.locator("#mod-live")).to_contain_text("approved")
     assert same_page(desk), "the queue reloaded"
     assert {c.status for c in Comment.objects.filter(pk__in=[c.pk for c in comments])} == {"visible"}
