@@ -115,7 +115,9 @@ class StoryFilter(admin.SimpleListFilter):
     parameter_name = "story"
 
     def lookups(self, request, model_admin):
-        return ()  # chosen from a row or a story's page, never from a list
+        # Chosen from a row or a story's page, never from a list; a filter with no choice is not
+        # applied by Django's ChangeList, so the one chosen is the one choice.
+        return [(self.value(), self.value())] if self.value() else ()
 
     def queryset(self, request, queryset):
         return queryset.filter(scope_condition(story=self.value())) if self.value() else queryset
@@ -128,7 +130,7 @@ class SectionFilter(admin.SimpleListFilter):
     parameter_name = "section"
 
     def lookups(self, request, model_admin):
-        return ()
+        return [(self.value(), self.value())] if self.value() else ()
 
     def queryset(self, request, queryset):
         return queryset.filter(scope_condition(section=self.value())) if self.value() else queryset
