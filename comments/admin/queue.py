@@ -33,6 +33,7 @@ from .people import commenter_page
 from .filters import ALL, TABS, WAITING, ReasonFilter, Scope, SectionFilter, StatusFilter, StoryFilter, tab_of
 from .records import DecisionInline, ReportInline
 from .rows import LABELS, decisions_for, moderate_url, reasons_text, row_of
+from .thread import thread_urls
 
 # Parameters that keep the list exactly one tab of one scope, whose count the tabs already know.
 TAB_PARAMS = {"status", "story", "section", "p", "o"}
@@ -194,7 +195,7 @@ class CommentAdmin(ModerationViews, admin.ModelAdmin):
         commenter = path(
             "commenter/", self.admin_site.admin_view(commenter_page(self)), name="comments_comment_commenter"
         )
-        return [*self.moderation_urls(), commenter, *super().get_urls()]
+        return [*self.moderation_urls(), commenter, *thread_urls(self), *super().get_urls()]
 
     # --- columns and read-only fields ---------------------------------------------------
 

@@ -149,6 +149,9 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return method == "GET" and role in ("Editor", "Moderator")
         case "lift":
             return method == "POST" and role == "Moderator"
+        case "thread":
+            return method == "GET" and role in ("Moderator", "Editor")
+            return False
         case "digest_preview":
             return role == "Editor"
         case "digest_test":
@@ -194,6 +197,7 @@ CUSTOM = {
     "comments_comment_commenter": "commenter",
     "comments_commenterrule_lift": "lift",
     "comments_comment_undo": "undo",
+    "comments_comment_thread": "thread",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -285,6 +289,8 @@ class AdminWalk(TestCase):
             yield Case(reverse(f"admin:{name}") + f"?email={email}", kind)
         elif kind == "lift":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.commenterrule"].pk]), kind)
+        elif kind == "thread":
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "undo":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.decision"].pk]), kind)
         elif kind == "user_password":
