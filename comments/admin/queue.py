@@ -23,6 +23,7 @@ from articles.models import Article
 
 from .. import moderating as services
 from ..models import Comment, HoldReason, Report, Status, waiting
+from . import staff
 from .display import comment_link, excerpt, stories_of
 from .records import DecisionInline, ReportInline
 
@@ -178,6 +179,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve", "remove", "mark_spam", "mark_not_spam"]
     inlines = [ReportInline, DecisionInline]
+    view_on_site = staticmethod(staff.on_site_url)  # the story's staff view, at the comment
     fieldsets = [
         (None, {"fields": ["story_link", "parent_excerpt", "comment"]}),
         ("Commenter", {"fields": ["user_name", "user_email", "user_url", "ip_address", "submit_date"]}),
@@ -337,6 +339,7 @@ class CommentAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.moderate_view)),
                 name="comments_comment_moderate",
             ),
+            *staff.urls(self),
             *super().get_urls(),
         ]
 
