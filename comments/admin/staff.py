@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 
@@ -32,10 +32,12 @@ from ..threads import VIEW, page_of
 
 
 def urls(model_admin) -> list:
-    """The two views' URL patterns, named in CommentAdmin's way (admin:comments_comment_…)."""
+    """The two views' URL patterns, named in CommentAdmin's way (admin:comments_comment_…).
+
+    admin_view signs staff in and answers never-cache."""
     wrap = model_admin.admin_site.admin_view
     return [
-        path("<int:pk>/on-site/", wrap(on_site_view), name="comments_comment_on_site"),
+        path("<int:pk>/on-site/", wrap(require_safe(on_site_view)), name="comments_comment_on_site"),
         path("<int:pk>/reply/", wrap(partial(reply_view, model_admin)), name="comments_comment_reply"),
     ]
 
@@ -54,7 +56,6 @@ def story_of(comment: Comment) -> Article | None:
     return Article.objects.published().filter(pk=int(comment.object_pk)).first()
 
 
-@never_cache
 def on_site_view(request, pk: int):
     if not request.user.has_perm("comments.view_comment"):
         raise PermissionDenied
@@ -77,7 +78,6 @@ def signed_as(user) -> str:
     return (user.get_full_name() or user.get_username())[:50]
 
 
-@never_cache
 def reply_view(model_admin, request, pk: int):
     """GET: the comment and a reply box. POST: publish the reply, then back to `next` or the queue."""
     if not request.user.has_perm("comments.moderate_comment"):

@@ -134,6 +134,10 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return may("c")
         case "moderate":
             return method == "POST" and role == "Moderator"
+        case "comment_on_site":  # a redirect to the story's staff view: whoever may see comments
+            return method == "GET" and role in ("Moderator", "Editor")
+        case "comment_reply":
+            return role == "Moderator"
         case "digest_preview":
             return role == "Editor"
         case "digest_test":
@@ -176,6 +180,8 @@ MODEL_KINDS = (
 )
 CUSTOM = {
     "comments_comment_moderate": "moderate",
+    "comments_comment_on_site": "comment_on_site",
+    "comments_comment_reply": "comment_reply",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -262,6 +268,8 @@ class AdminWalk(TestCase):
         if kind == "moderate":
             for action in ("approve", "remove", "spam", "not_spam"):
                 yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk, action]), kind)
+        elif kind in ("comment_on_site", "comment_reply"):
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "user_password":
             url = reverse(f"admin:{name}", args=[objects["auth.user"].pk])
             new = "a-new-long-password-for-the-walk"
