@@ -124,7 +124,7 @@ def make_reader_site():
 
 
 def add_conversation(article):
-    """A thread deeper than the nesting shows, a website link, a staff reply and a removed comment with a reply."""
+    """A thread deeper than the nesting shows, a website link, a staff reply, a removed one with a reply."""
     from comments.services import comments_recount
     from tests.comments.helpers import make_comment
 
