@@ -12,7 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.page_keys import page_key
@@ -146,6 +148,25 @@ class TestTheStaffView:
             MODERATION: ["1"],
         }
         assert "more-comments" not in Client().get(story.get_absolute_url()).content.decode()
+
+    def test_its_query_count_does_not_grow_with_the_comments(self, story):
+        moderator = client_for("Moderator")
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert moderator.get(staff_view(story)).status_code == 200
+            return len(captured.captured_queries)
+
+        for _ in range(3):
+            parent = make_comment(story)
+            held_comment(story, parent_id=parent.pk)
+        queries()  # the first request fills what the process keeps (content types, …)
+        few = queries()
+        for n in range(40):
+            parent = make_comment(story, is_removed=n % 3 == 0)
+            held_comment(story, parent_id=parent.pk)
+            make_comment(story, is_removed=True, is_spam=True)
+        assert queries() == few
 
 
 class TestNothingReachesACache:
