@@ -9,7 +9,13 @@ shows a node and, through itself, its replies.
 
 A reader who has just posted a comment that waits for a moderator sees it in its
 place (`own`: ids from the signed `?held=` address, comments/held.py), marked as
-awaiting moderation; nobody else does.
+awaiting moderation; nobody else does. A banned commenter's comment (stored as spam,
+HoldReason.BANNED) looks held to its author in the same way, and to them alone.
+
+Staff with `comments.view_comment` get every comment of the story in its place
+(`staff=VIEW`, or `MODERATE` with the moderator's buttons): held ones in full, marked
+with their state and reasons, removed and spam ones as one-line placeholders. That
+view is made for them alone and never cached (comments/templatetags/story_comments.py).
 """
 
 from dataclasses import dataclass, field
@@ -17,17 +23,30 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
-from .models import VISIBLE, Comment
+from .models import HELD, VISIBLE, Comment, HoldReason, Status
 from .templatetags.comment_display import avatar_hue, comment_html, initials, web_address
 
 SHOWN_FIELDS = (
     "pk", "thread_id", "parent_id", "level", "user_name", "user_url", "comment", "text_html",
-    "submit_date", "is_public", "is_removed", "replied_to_id",
+    "submit_date", "is_public", "is_removed", "replied_to_id", "by_staff", "is_spam", "hold_reasons",
 )  # fmt: skip
+# What the comment's author is shown as awaiting moderation: held, or sent to Spam because its
+# author is banned (they are not told). The hold reasons are a JSON list: a quoted code is one entry.
+HELD_FOR_AUTHOR = HELD | Q(is_removed=True, is_spam=True, hold_reasons__icontains=f'"{HoldReason.BANNED}"')
+# Whom a node is made for: readers (""), staff who may look (VIEW), moderators who may act too.
+VIEW = "view"
+MODERATE = "moderate"
+# The buttons a moderator gets on the staff view, by the comment's state (admin:comments_comment_moderate).
+BUTTONS = {
+    Status.HELD: (("approve", "Approve"), ("remove", "Remove"), ("spam", "Spam")),
+    Status.VISIBLE: (("remove", "Remove"), ("spam", "Spam")),
+    Status.REMOVED: (("approve", "Approve"), ("spam", "Spam")),
+    Status.SPAM: (("not_spam", "Not spam"),),
+}
 
 
 @dataclass
@@ -39,6 +58,7 @@ class Node:
     visible: bool
     in_reply_to: str = ""
     awaiting: bool = False  # the reader's own comment, held: shown to them alone
+    staff: str = ""  # VIEW or MODERATE: the staff view, with each comment's state and the desk's links
     children: list["Node"] = field(default_factory=list)
     notices: list = field(default_factory=list)  # this reader's notices about this comment
 
@@ -52,9 +72,33 @@ class Node:
         submitted = timezone.localtime(comment.submit_date).replace(microsecond=0)
         self.submitted_iso = submitted.isoformat()
         self.submitted_shown = dateformat.format(submitted, "j M Y, H:i")
-        self.reply = None if self.awaiting else reply_fields(comment)
+        self.published = comment.is_public and not comment.is_removed
+        self.reply = reply_fields(comment) if self.published else None
         self.reply_url = reverse("comments:reply", args=[comment.pk]) if self.reply else ""
         self.report_url = reverse("comments:report", args=[comment.pk])
+        if self.staff:
+            self._staff_fields()
+
+    def _staff_fields(self):
+        """The comment's state and reasons, and the desk's links and buttons (staff view only)."""
+        comment = self.comment
+        if comment.is_removed:
+            self.state = Status.SPAM if comment.is_spam else Status.REMOVED
+        else:
+            self.state = Status.VISIBLE if comment.is_public else Status.HELD
+        self.state_label = Status(self.state).label
+        labels = dict(HoldReason.choices)
+        self.reasons = [labels.get(code, code) for code in comment.hold_reasons or ()]
+        self.thread_url = thread_address(comment.pk)
+        self.buttons = []
+        self.staff_reply_url = ""
+        if self.staff == MODERATE:
+            self.buttons = [
+                (label, reverse("admin:comments_comment_moderate", args=[comment.pk, action]))
+                for action, label in BUTTONS[self.state]
+            ]
+            if self.published:
+                self.staff_reply_url = reverse("admin:comments_comment_reply", args=[comment.pk])
 
     @property
     def text_html(self) -> str:
@@ -68,6 +112,14 @@ class ThreadPage:
     threads: list[Node]
     number: int
     has_next: bool
+
+
+def thread_address(pk: int) -> str:
+    """The comment in its thread in the moderators' admin (its change page where that view is absent)."""
+    try:
+        return reverse("admin:comments_comment_thread", args=[pk])
+    except NoReverseMatch:
+        return reverse("admin:comments_comment_change", args=[pk])
 
 
 def reply_fields(comment) -> dict | None:
@@ -95,33 +147,41 @@ def page_number(value: str | None) -> int:
 
 
 def own_held(article, ids) -> frozenset[int]:
-    """Of `ids`, the comments on this story that are still held (not published, removed or spam)."""
+    """Of `ids`, the comments on this story that still wait as far as their author knows.
+
+    Held ones (not published, removed or spam), and a banned commenter's, which went to Spam.
+    """
     if not ids:
         return frozenset()
-    held = Comment.objects.for_story(article).held().filter(pk__in=sorted(ids))
+    held = Comment.objects.for_story(article).filter(HELD_FOR_AUTHOR, pk__in=sorted(ids))
     return frozenset(held.values_list("pk", flat=True))
 
 
-def _shown(on_story, own):
-    """The comments whose threads are on the pages: the visible ones, and the reader's own held ones."""
+def _shown(on_story, own, staff=""):
+    """The comments whose threads are on the pages: the visible ones and the reader's own held ones;
+    every one for staff."""
+    if staff:
+        return on_story
     return on_story.filter(VISIBLE | Q(pk__in=sorted(own))) if own else on_story.visible()
 
 
-def thread_page(article, number: int = 1, own: frozenset[int] = frozenset()) -> ThreadPage:
+def thread_page(article, number: int = 1, own: frozenset[int] = frozenset(), staff: str = "") -> ThreadPage:
     """One page of threads: every comment (spam aside) of the threads this page starts, in one query.
 
-    `own`: the reader's held comments (from own_held()), shown in their places.
+    `own`: the reader's held comments (from own_held()), shown in their places. `staff`: VIEW or
+    MODERATE for the staff view, where every comment stands, spam too.
     """
     per_page = settings.COMMENTS_PER_PAGE
     start = (number - 1) * per_page
     on_story = Comment.objects.for_story(article).order_by()
     # One more thread than the page holds: it says whether there is a next page.
-    page_threads = _shown(on_story, own).order_by("thread_id").values("thread_id").distinct()
-    comments = list(
-        on_story.filter(thread_id__in=page_threads[start : start + per_page + 1], is_spam=False)
-        .order_by("thread_id", "order")
-        .values_list(*SHOWN_FIELDS, named=True)
-    )
+    page_threads = _shown(on_story, own, staff).order_by("thread_id").values("thread_id").distinct()
+    in_page = on_story.filter(thread_id__in=page_threads[start : start + per_page + 1])
+    if not staff:  # spam stays out, but for its banned author's own eyes
+        in_page = (
+            in_page.filter(Q(is_spam=False) | Q(pk__in=sorted(own))) if own else in_page.filter(is_spam=False)
+        )
+    comments = list(in_page.order_by("thread_id", "order").values_list(*SHOWN_FIELDS, named=True))
     if number > 1 and not comments:
         raise Http404("No such page of comments.")
     thread_ids = sorted({comment.thread_id for comment in comments})
@@ -129,30 +189,36 @@ def thread_page(article, number: int = 1, own: frozenset[int] = frozenset()) -> 
     if has_next:  # the first thread of the next page came along to say there is one
         last = thread_ids[per_page - 1]
         comments = [comment for comment in comments if comment.thread_id <= last]
-    return ThreadPage(build(comments, own), number, has_next)
+    return ThreadPage(build(comments, own, staff), number, has_next)
 
 
-def page_of(article, pk: int, own: frozenset[int] = frozenset()) -> int:
-    """The page of threads (`?comments=`) comment `pk` stands on, for a reader who sees `own` too."""
+def page_of(article, pk: int, own: frozenset[int] = frozenset(), staff: str = "") -> int:
+    """The page of threads (`?comments=`) comment `pk` stands on, for a reader who sees `own` too
+    (or for staff, who see every comment)."""
     on_story = Comment.objects.for_story(article).order_by()
     thread = on_story.filter(pk=pk).values_list("thread_id", flat=True).first()
     if thread is None:
         return 1
-    before = _shown(on_story, own).filter(thread_id__lt=thread).values("thread_id").distinct().count()
+    before = _shown(on_story, own, staff).filter(thread_id__lt=thread).values("thread_id").distinct().count()
     return before // settings.COMMENTS_PER_PAGE + 1
 
 
-def build(comments, own: frozenset[int] = frozenset()) -> list[Node]:
-    """Nest comments (ordered by thread and xtd's order) into at most COMMENTS_MAX_DEPTH levels."""
+def build(comments, own: frozenset[int] = frozenset(), staff: str = "") -> list[Node]:
+    """Nest comments (ordered by thread and xtd's order) into at most COMMENTS_MAX_DEPTH levels.
+
+    `own` holds only comments own_held() let through: shown to their author as awaiting.
+    For `staff`, held comments show in full and removed ones stay as placeholders.
+    """
     last = max(settings.COMMENTS_MAX_DEPTH - 1, 0)
     nodes: dict[int, Node] = {}
     names: dict[int, str] = {}
     roots: list[Node] = []
     for comment in comments:
         names[comment.pk] = comment.user_name
-        awaiting = comment.pk in own and not comment.is_public and not comment.is_removed
-        visible = (comment.is_public and not comment.is_removed) or awaiting
-        node = Node(comment, depth=min(comment.level, last), visible=visible, awaiting=awaiting)
+        published = comment.is_public and not comment.is_removed
+        awaiting = comment.pk in own and not published and not staff
+        visible = published or awaiting or (bool(staff) and not comment.is_removed)
+        node = Node(comment, min(comment.level, last), visible, awaiting=awaiting, staff=staff)
         nodes[comment.pk] = node
         if comment.level == 0 or comment.parent_id == comment.pk:
             node.depth = 0
@@ -172,9 +238,11 @@ def build(comments, own: frozenset[int] = frozenset()) -> list[Node]:
 
 
 def _prune(node: Node) -> bool:
-    """Drop hidden comments that have no visible reply under them; True if anything is left."""
+    """Drop hidden comments that have no visible reply under them; True if anything is left.
+
+    Staff keep every comment: a removed one stands as a placeholder with its state."""
     node.children = [child for child in node.children if _prune(child)]
-    return node.visible or bool(node.children)
+    return node.visible or bool(node.staff) or bool(node.children)
 
 
 NOTICE_AT = "at-comment-"

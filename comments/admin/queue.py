@@ -27,6 +27,7 @@ from django_comments.models import Comment as BaseComment
 
 from ..models import Comment, RemovalReason, Report
 from .actions import ModerationViews
+from . import staff
 from .counts import tab_counts
 from .display import comment_link, excerpt, stories_of
 from .people import commenter_page
@@ -118,6 +119,7 @@ class CommentAdmin(ModerationViews, admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve", "remove", "mark_spam", "mark_not_spam", "dismiss_reports"]
     inlines = [ReportInline, DecisionInline]
+    view_on_site = staticmethod(staff.on_site_url)  # the story's staff view, at the comment
     fieldsets = [
         (None, {"fields": ["story_link", "parent_excerpt", "comment"]}),
         ("Commenter", {"fields": ["user_name", "user_email", "user_url", "ip_address", "submit_date"]}),
@@ -195,7 +197,13 @@ class CommentAdmin(ModerationViews, admin.ModelAdmin):
         commenter = path(
             "commenter/", self.admin_site.admin_view(commenter_page(self)), name="comments_comment_commenter"
         )
-        return [*self.moderation_urls(), commenter, *thread_urls(self), *super().get_urls()]
+        return [
+            *self.moderation_urls(),
+            commenter,
+            *thread_urls(self),
+            *staff.urls(self),
+            *super().get_urls(),
+        ]
 
     # --- columns and read-only fields ---------------------------------------------------
 

@@ -124,7 +124,7 @@ def make_reader_site():
 
 
 def add_conversation(article):
-    """A thread deeper than the nesting shows, a website link and a removed comment with a reply."""
+    """A thread deeper than the nesting shows, a website link, a staff reply, a removed one with a reply."""
     from comments.services import comments_recount
     from tests.comments.helpers import make_comment
 
@@ -142,6 +142,7 @@ def add_conversation(article):
     chain = first
     for name in ("Ben Ong", "Cai Lun", "Dee Raj"):
         chain = add(name, parent=chain)
+    add("Mira Desk", parent=first, by_staff=True)  # a reply from the newsroom: the "Staff" badge
     gone = add("Removed Person", is_removed=True)
     add("Eli Tan", parent=gone)
     comments_recount(article_pks=[article.pk])

@@ -151,7 +151,10 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return method == "POST" and role == "Moderator"
         case "thread":
             return method == "GET" and role in ("Moderator", "Editor")
-            return False
+        case "comment_on_site":  # a redirect to the story's staff view: whoever may see comments
+            return method == "GET" and role in ("Moderator", "Editor")
+        case "comment_reply":
+            return role == "Moderator"
         case "digest_preview":
             return role == "Editor"
         case "digest_test":
@@ -198,6 +201,8 @@ CUSTOM = {
     "comments_commenterrule_lift": "lift",
     "comments_comment_undo": "undo",
     "comments_comment_thread": "thread",
+    "comments_comment_on_site": "comment_on_site",
+    "comments_comment_reply": "comment_reply",
     "subscriptions_digest_preview_next": "digest_preview",
     "subscriptions_digest_preview": "digest_preview",
     "subscriptions_digest_test_next": "digest_test",
@@ -293,6 +298,8 @@ class AdminWalk(TestCase):
             yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "undo":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.decision"].pk]), kind)
+        elif kind in ("comment_on_site", "comment_reply"):
+            yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "user_password":
             url = reverse(f"admin:{name}", args=[objects["auth.user"].pk])
             new = "a-new-long-password-for-the-walk"
