@@ -165,6 +165,10 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter_key"], name="one_report_per_reader"),
         ]
+        # The queue finds open reports among every report ever made (migration 0006).
+        indexes = [
+            models.Index(fields=["comment"], condition=Q(resolved_at__isnull=True), name="comments_report_open")
+        ]
 
     def __str__(self):
         return f"{self.get_reason_display()} on comment {self.comment_id}"
