@@ -365,7 +365,9 @@ def render(runs: dict[str, list[dict]], took: float) -> str:
                 f"| {label} | {r['name']} | {r['status']} | {r['median']:.0f} | {r['p95']:.0f} | "
                 f"{r['queries']} | {r['sql_ms']:.0f} | {slowest:.0f} | {r['rows']} | {counts_cell(r)} |"
             )
-    lines += ["", f"Target (issue 16): the first page under 300 ms. The run took {took:.0f} s."]
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    lines += ["", f"Target (issue 16): the first page under 300 ms. The run took {took:.0f} s; the load "
+              f"average at its end was {load} (above 2, other work shared the cores)."]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -392,6 +394,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reseed", action="store_true", help="build the database again")
     parser.add_argument("--compare", action="store_true", help="also measure without the queue's indexes")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries")
+    parser.add_argument("--label", default="", help="what the rows measure, e.g. a branch's name")
     args = parser.parse_args(argv)
     started = time.monotonic()
     if args.reseed or seeded_version(DATABASE_URL) != VERSION:
@@ -414,11 +417,13 @@ def main(argv=None) -> int:
         RESULTS.with_name("moderation-plans.txt").write_text("")
     runs = {}
     before = index_migration_before()
+    prefix = f"{args.label}, " if args.label else ""
     if args.compare and before:
         migrate("comments", before)
-        runs["without"] = measure(info, "without", args.explain)
+        runs[f"{prefix}without"] = measure(info, f"{prefix}without", args.explain)
         migrate()
-    runs["with" if before else "landed"] = measure(info, "with" if before else "landed", args.explain)
+    label = prefix + ("with" if before else "landed")
+    runs[label] = measure(info, label, args.explain)
     table = render(runs, time.monotonic() - started)
     print()
     print(table)
