@@ -167,7 +167,9 @@ class Report(models.Model):
         ]
         # The queue finds open reports among every report ever made (migration 0006).
         indexes = [
-            models.Index(fields=["comment"], condition=Q(resolved_at__isnull=True), name="comments_report_open")
+            models.Index(
+                fields=["comment"], condition=Q(resolved_at__isnull=True), name="comments_report_open"
+            )
         ]
 
     def __str__(self):
