@@ -120,6 +120,16 @@ def test_the_tab_counts_are_the_plain_counts_of_each_tab(moderator_client):
         assert shown_counts(moderator_client, url) == counts, url
 
 
+def test_the_waiting_count_by_parts_is_the_plain_count(moderator_client):
+    scope = fill(2)
+    assert Comment.objects.waiting_count() == Comment.objects.waiting().count() == 4
+    one_story = Comment.objects.filter(object_pk=str(scope["story"]))
+    assert one_story.waiting_count() == one_story.waiting().count() == 2
+    page = moderator_client.get("/admin/").content.decode()  # the badge beside "Comments"
+    assert "<strong>4</strong> comments waiting for moderation" in page
+    assert "4 waiting for a decision" in page
+
+
 def test_the_indexes_come_and_go_with_their_migration(transactional_db):
     with connection.cursor() as cursor:
         names = set(connection.introspection.get_constraints(cursor, "django_comments"))
