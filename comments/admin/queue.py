@@ -35,6 +35,8 @@ from .stubs import stub_urls
 
 # Parameters that keep the list exactly one tab of one scope, whose count the tabs already know.
 TAB_PARAMS = {"status", "story", "section", "p", "o"}
+# `?o=2`: Django's sorting by the third column (after the checkbox and the comment), the age, ascending.
+OLDEST_FIRST = "2"
 
 
 class QueueChangeList(ChangeList):
@@ -85,6 +87,18 @@ class QueueChangeList(ChangeList):
             }
         )
         return tabs
+
+    @property
+    def oldest_first(self) -> bool:
+        return self.params.get("o") == OLDEST_FIRST
+
+    @property
+    def order_url(self) -> str:
+        """The same list in the other order (newest first is the default)."""
+        params = {key: value for key, value in self.params.items() if key not in ("o", "p")}
+        if not self.oldest_first:
+            params["o"] = OLDEST_FIRST
+        return "?" + urlencode(params)
 
     @property
     def unscoped_url(self) -> str:

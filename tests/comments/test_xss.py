@@ -268,7 +268,10 @@ def reader_pages(client, story, comment: Comment) -> dict[str, Node]:
 
 def admin_pages(moderator, comment: Comment) -> dict[str, str]:
     """The moderation queue and the comment's change page, as a Moderator sees them."""
-    urls = {"change": f"/admin/comments/comment/{comment.pk}/change/", "queue": "/admin/comments/comment/"}
+    urls = {
+        "change": f"/admin/comments/comment/{comment.pk}/change/",
+        "queue": "/admin/comments/comment/?status=all",
+    }
     pages = {}
     for name, url in urls.items():
         response = moderator.get(url)
