@@ -120,6 +120,8 @@ def fillers(w: World) -> dict[str, dict]:
         "admin/auth/user/<id>/": {"id": w.chief.pk},
         "admin/r/": {"content_type_id": ContentType.objects.get_for_model(Article).pk, "object_id": story.pk},
         "admin/comments/comment/<int:pk>/moderate/": {"pk": w.comment.pk, "action": "approve"},
+        "admin/comments/comment/<int:pk>/": {"pk": w.comment.pk},  # thread, reply, on site
+        "admin/comments/comment/undo/": {"decision_pk": w.comment.pk},  # none by that number: a 404
         "admin/subscriptions/digest/": {"pk": w.digest.pk},
         "comments/confirm/": {"token": "a-link-never-sent"},  # a bad link: its own page, not a 500
         "comments/mute/": {"token": "a-link-never-sent"},
