@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lock lint format clean bench lighthouse screenshots drills drill-load drill-redis drill-postgres drill-smtp
+.PHONY: run test install lock lint format clean bench bench-moderation lighthouse screenshots drills drill-load drill-redis drill-postgres drill-smtp
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Newsroom needs Python 3.13 (see .python-version); set PYTHON=/path/to/python3.13")'
@@ -42,6 +42,15 @@ test: install
 # PostgreSQL and Redis on 127.0.0.1 (5432, 6379). `make bench BENCH_ARGS=--quick` for 3-second runs.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.moderation
+
+# The moderators' queue on 200,000 comments, 10,000 waiting (bench/moderation.py): each tab's
+# and scope's first page through Django's test client, median, p95 and SQL queries; prints one
+# table (also bench/results/moderation.md). PostgreSQL's newsroom_bench_moderation is built
+# once (1-2 minutes), then reused. BENCH_MODERATION_ARGS=--compare also measures without the
+# queue's indexes (comments/migrations/0006), --explain writes the slowest queries' plans.
+bench-moderation: install
+	$(BIN)/python -m bench.moderation $(BENCH_MODERATION_ARGS)
 
 # Lighthouse (mobile, its defaults) on home, a story, a section and a search of the demo newsroom,
 # served as in production (bench/demo_site.py: granian, nginx, collected static files); prints

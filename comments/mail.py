@@ -95,7 +95,7 @@ def moderators_waiting() -> bool:
     if not to:
         return False
     context = {
-        "count": Comment.objects.waiting().count(),
+        "count": Comment.objects.waiting_count(),
         "queue_url": _absolute(reverse("admin:comments_comment_changelist")),
     }
     _message("moderators", context, to, f"Comments are waiting on {settings.SITE_NAME}").send()

@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def waiting_comments() -> int:
     """How many comments wait for a moderator: `{% waiting_comments as n %}`."""
-    return Comment.objects.waiting().count()
+    return Comment.objects.waiting_count()
 
 
 @register.simple_tag(takes_context=True)
@@ -26,14 +26,14 @@ def waiting_badge(context) -> int:
     every other page counts once here, for the one "Comments" link it shows.
     """
     known = context.get("moderation_waiting")
-    return known if isinstance(known, int) else Comment.objects.waiting().count()
+    return known if isinstance(known, int) else Comment.objects.waiting_count()
 
 
 @register.simple_tag
 def story_waiting(article) -> int:
     """How many comments on one story wait for a moderator (for the story's admin page)."""
     story_type = ContentType.objects.get_for_model(Article)
-    return Comment.objects.waiting().filter(content_type=story_type, object_pk=str(article.pk)).count()
+    return Comment.objects.filter(content_type=story_type, object_pk=str(article.pk)).waiting_count()
 
 
 @register.simple_tag
