@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
@@ -115,11 +115,8 @@ class ThreadPage:
 
 
 def thread_address(pk: int) -> str:
-    """The comment in its thread in the moderators' admin (its change page where that view is absent)."""
-    try:
-        return reverse("admin:comments_comment_thread", args=[pk])
-    except NoReverseMatch:
-        return reverse("admin:comments_comment_change", args=[pk])
+    """The comment in its thread in the moderators' admin."""
+    return reverse("admin:comments_comment_thread", args=[pk])
 
 
 def reply_fields(comment) -> dict | None:

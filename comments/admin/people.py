@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
@@ -96,11 +96,8 @@ def rule_add_url(kind: str, match: str, value: str) -> str:
 
 
 def thread_url(comment_id: int) -> str:
-    """The comment in its thread; its own admin page where no thread view is installed."""
-    try:
-        return reverse("admin:comments_comment_thread", args=[comment_id])
-    except NoReverseMatch:
-        return reverse("admin:comments_comment_change", args=[comment_id])
+    """The comment in its thread."""
+    return reverse("admin:comments_comment_thread", args=[comment_id])
 
 
 def _count_links(history) -> list[dict]:

@@ -26,12 +26,12 @@ from django.utils.timesince import timesince
 from django_comments.models import Comment as BaseComment
 
 from ..models import Comment, RemovalReason, Report
-from .actions import ModerationViews
 from . import staff
+from .actions import ModerationViews
 from .counts import tab_counts
 from .display import comment_link, excerpt, stories_of
-from .people import commenter_page
 from .filters import ALL, TABS, WAITING, ReasonFilter, Scope, SectionFilter, StatusFilter, StoryFilter, tab_of
+from .people import commenter_page
 from .records import DecisionInline, ReportInline
 from .rows import LABELS, decisions_for, moderate_url, reasons_text, row_of
 from .thread import thread_urls

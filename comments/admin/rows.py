@@ -12,6 +12,7 @@ from articles.models import Article
 
 from .. import moderating as services
 from ..models import Comment, Status
+from .people import commenter_url as people_commenter_url
 
 # The label of each decision's button.
 LABELS = {
@@ -112,8 +113,7 @@ class Row:
 
     @property
     def commenter_url(self) -> str:
-        query = urlencode({"email": self.comment.user_email})
-        return f"{reverse('admin:comments_comment_commenter')}?{query}"
+        return people_commenter_url(self.comment.user_email)
 
     @property
     def reply_url(self) -> str:

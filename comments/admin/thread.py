@@ -15,9 +15,9 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -25,6 +25,7 @@ from .. import moderating as services
 from ..models import Comment, Report, Status
 from ..templatetags.comment_display import comment_html
 from .display import stories_of
+from .people import commenter_url
 
 LABELS = {
     services.APPROVE: "Approve",
@@ -57,15 +58,6 @@ def buttons_for(comment: Comment) -> list[dict]:
         }
         for action in decisions_for(comment)
     ]
-
-
-def url_or_blank(name: str, *args, query: dict | None = None) -> str:
-    """A link to another admin page of the desk, or nothing while that page is not part of the site."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 @dataclass
@@ -190,9 +182,7 @@ def thread_view(request, pk: int, *, model_admin):
     for item in walk(top):
         item.buttons = buttons_for(item.comment) if can_moderate else []
         item.details_url = reverse("admin:comments_comment_change", args=[item.comment.pk])
-        item.commenter_url = url_or_blank(
-            "admin:comments_comment_commenter", query={"email": item.comment.user_email}
-        )
+        item.commenter_url = commenter_url(item.comment.user_email)
     context = {
         "top": top,
         "comment": comment,
