@@ -133,7 +133,7 @@ def desk_addresses() -> dict[str, str]:
         "desk-ban": reverse("admin:comments_commenterrule_add")
         + f"?kind=ban&match=email&value={reported.user_email}",
         "desk-reply": reverse("admin:comments_comment_reply", args=[reported.pk]),
-        "desk-story": held.content_object.get_absolute_url() + "?moderation=1",
+        "desk-story": reverse("admin:comments_comment_on_site", args=[held.pk]),
         "desk-log": reverse("admin:comments_decision_changelist"),
     }
 

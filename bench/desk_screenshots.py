@@ -5,7 +5,7 @@ demo `moderator`. Some shots press keys first, as a moderator would: `?` for the
 `o` to open a comment in context, `r` for the removal reasons.
 """
 
-from demo.management.commands.load_demo import demo_password
+from demo.accounts import demo_password
 
 # (file name, page, width, keys pressed after loading): the laptop first screen, the queue on a phone.
 SHOTS = [

@@ -11,6 +11,7 @@
   if (!list || !document.querySelector(".mod-queue, .mod-item")) return;
 
   const UNDO_FOR = 8000; // milliseconds the "Undo" stays offered
+  const SAY_FOR = 5000; // milliseconds a message stays on screen
   const NAMES = { approve: "Approve", remove: "Remove", spam: "Spam", not_spam: "Not spam", dismiss: "Dismiss report" };
   const BY_KEY = { a: "approve", r: "remove", s: "spam", d: "dismiss" };
   const KEYS = [
@@ -30,10 +31,14 @@
 
   // --- small pieces ------------------------------------------------------------------------
 
+  // What just happened, read out and shown for a few seconds over the page (it moves nothing).
+  let sayTimer = 0;
   const say = (message) => {
     if (!live) return;
     live.textContent = "";
+    window.clearTimeout(sayTimer);
     window.setTimeout(() => { live.textContent = message; }, 30);
+    sayTimer = window.setTimeout(() => { live.textContent = ""; }, SAY_FOR);
   };
   const csrf = () => document.querySelector('input[name="csrfmiddlewaretoken"]')?.value || "";
   const holderOf = (row) => row.closest("tr") || row;

@@ -38,6 +38,7 @@ from comments.moderating import commenter_rule_create
 from comments.services import comments_recount
 from demo import comments as demo_comments
 from demo import content as demo_content
+from demo.accounts import demo_password
 from demo.illustrations import illustrate
 from demo.pictures import WIDTH
 
@@ -60,11 +61,6 @@ STATE_LABELS = {
     "in_review": "in review",
     "archived": "archived",
 }
-
-
-def demo_password(username: str) -> str:
-    """The demo accounts' password: public on purpose, for a local demo only."""
-    return f"newsroom-{username}"
 
 
 class Command(BaseCommand):
