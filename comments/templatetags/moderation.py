@@ -3,6 +3,7 @@
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from articles.models import Article
 
@@ -39,6 +40,11 @@ def story_waiting(article) -> int:
 @register.simple_tag
 def story_queue_url(article) -> str:
     return f"{reverse('admin:comments_comment_changelist')}?story={article.pk}"
+
+
+@register.simple_tag
+def section_queue_url(section) -> str:
+    return f"{reverse('admin:comments_comment_changelist')}?{urlencode({'section': section.slug})}"
 
 
 @register.filter

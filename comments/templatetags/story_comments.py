@@ -55,11 +55,14 @@ def staff_desk(request, article, preview: bool) -> dict | None:
     if preview or not user.is_authenticated or not user.has_perm("comments.view_comment"):
         return None
     queue = reverse("admin:comments_comment_changelist")
+    section = article.section if article.section_id else None
     return {
         "viewing": request.GET.get(MODERATION) == "1",
         "staff": MODERATE if user.has_perm("comments.moderate_comment") else VIEW,
-        "waiting": Comment.objects.for_story(article).waiting().count(),
+        "waiting": Comment.objects.for_story(article).waiting_count(),
         "queue_url": f"{queue}?{urlencode({'story': article.pk})}",
+        "section": section,
+        "section_queue_url": f"{queue}?{urlencode({'section': section.slug})}" if section else "",
         "view_url": staff_view_address(article),
         "reader_url": f"{article.get_absolute_url()}#comments",
         "here": request.get_full_path(),

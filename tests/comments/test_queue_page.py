@@ -126,6 +126,9 @@ class TestScopes:
         client.force_login(UserFactory(username="boss", role="Editor"))
         page = client.get(f"/admin/articles/article/{story.pk}/change/").content.decode()
         assert f'<a href="{QUEUE}?story={story.pk}" class="mod-story-queue">Comments: 2 waiting</a>' in page
+        section = story.section
+        link = f'<a href="{QUEUE}?section={section.slug}" class="mod-section-queue">{section.name}’s comments'
+        assert link in page
 
     def test_a_reporter_sees_no_comments_link_on_their_story(self, client):
         reporter = UserFactory(username="reporter", role="Reporter")

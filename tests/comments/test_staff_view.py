@@ -221,6 +221,7 @@ class TestTheModerationBar:
         assert "Moderation: <strong>3 waiting</strong> on this story" in bar
         queue = reverse("admin:comments_comment_changelist")
         assert f'href="{queue}?story={story.pk}">Queue for this story</a>' in bar
+        assert f'href="{queue}?section={story.section.slug}">Queue for {story.section.name}</a>' in bar
         assert f'href="{staff_view(story)}#comments">Show held comments</a>' in unescape(bar)
         # The ordinary page shows no held comment, even to staff.
         assert HELD_TEXT not in text_of(client_for("Moderator").get(story.get_absolute_url()))
