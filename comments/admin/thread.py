@@ -21,42 +21,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from .. import moderating as services
 from ..models import Comment, Report, Status
 from ..templatetags.comment_display import comment_html
 from .display import stories_of
 from .people import commenter_url
-
-LABELS = {
-    services.APPROVE: "Approve",
-    services.REMOVE: "Remove",
-    services.SPAM: "Spam",
-    services.NOT_SPAM: "Not spam",
-    services.DISMISS: "Dismiss report",
-}
-
-
-def decisions_for(comment: Comment) -> list[str]:
-    """The decisions that would change something for this comment, in the queue's order."""
-    dismiss = [services.DISMISS] if comment.open_reports else []
-    match comment.status:
-        case Status.SPAM:
-            return [services.NOT_SPAM]
-        case Status.REMOVED:
-            return [services.APPROVE, services.SPAM]
-        case Status.HELD:
-            return [services.APPROVE, services.REMOVE, services.SPAM, *dismiss]
-    return [services.REMOVE, services.SPAM, *dismiss]
+from .rows import LABELS, decisions_for, moderate_url
 
 
 def buttons_for(comment: Comment) -> list[dict]:
+    """The queue's buttons for this comment (rows.decisions_for), for the thread's own rows."""
     return [
-        {
-            "action": action,
-            "label": LABELS[action],
-            "url": reverse("admin:comments_comment_moderate", args=[comment.pk, action]),
-        }
-        for action in decisions_for(comment)
+        {"action": action, "label": LABELS[action], "url": moderate_url(comment.pk, action)}
+        for action in decisions_for(comment.status, bool(comment.open_reports))
     ]
 
 

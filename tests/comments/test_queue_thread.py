@@ -114,7 +114,7 @@ class TestWhatItShows:
             pattern = rf'/comment/{comment.pk}/moderate/(\w+)/"'
             return re.findall(pattern, response.text)
 
-        assert actions(thread["root"]) == ["remove", "spam", "dismiss"]
+        assert actions(thread["root"]) == ["dismiss", "remove", "spam"]  # as on its queue row
         assert actions(thread["held"]) == ["approve", "remove", "spam"]
         assert actions(thread["removed"]) == ["approve", "spam"]
         assert actions(thread["spam"]) == ["not_spam"]
