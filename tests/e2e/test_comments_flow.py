@@ -179,7 +179,7 @@ def test_a_comment_is_held_approved_answered_reported_and_removed(
     expect(row).to_contain_text("Held")
     expect(row).to_contain_text("leaves out the silt")
     row.get_by_role("button", name="Approve").click()
-    expect(admin.locator(".messagelist")).to_contain_text("Comment approved.")
+    expect(admin.locator("#mod-live")).to_contain_text("Comment approved.")  # in place, no reload
     first.refresh_from_db()
     assert first.is_visible
 
@@ -226,7 +226,7 @@ def test_a_comment_is_held_approved_answered_reported_and_removed(
     expect(queue_row(admin, reply)).to_have_count(0)
     row.locator("summary", has_text="Remove").click()  # the panel with the reasons
     row.locator('.mod-button[data-action="remove"]').click()
-    expect(admin.locator(".messagelist")).to_contain_text("Comment removed.")
+    expect(admin.locator("#mod-live")).to_contain_text("Comment removed.")
     first.refresh_from_db()
     assert first.status == "removed"
 
