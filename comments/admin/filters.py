@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils.text import Truncator
 
 from articles.models import Article, Section
@@ -61,8 +60,10 @@ def scope_condition(*, story: str | None = None, section: str | None = None) -> 
     if story:
         condition &= Q(content_type=article_type(), object_pk=story)
     if section:
-        keys = Article.objects.filter(section__slug=section).annotate(key=Cast("pk", CharField()))
-        condition &= Q(content_type=article_type(), object_pk__in=keys.values("key"))
+        # The section's stories as a list (one small query): a list lets PostgreSQL use the
+        # (object_pk, submit_date) index; a subquery of cast keys had it test every comment.
+        keys = [str(pk) for pk in Article.objects.filter(section__slug=section).values_list("pk", flat=True)]
+        condition &= Q(content_type=article_type(), object_pk__in=keys)
     return condition
 
 

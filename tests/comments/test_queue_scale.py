@@ -86,7 +86,9 @@ def test_every_tab_and_scope_costs_the_same_queries_with_few_or_many_comments(mo
     names = addresses({"story": "<story>", "section": "<section>"})
     differ = {names[i]: (few[i], many[i]) for i in few if few[i] != many[i]}
     assert not differ, differ
-    assert max(many.values()) <= 14, many  # tab counts in three, the page, its reports, stories, reasons
+    # Tab counts in three, the page, its reports, stories, reasons; a section's queue also reads
+    # the section's stories for its list and for its counts (a list PostgreSQL can use its index with).
+    assert max(many.values()) <= 15, many
 
 
 def shown_counts(client, url: str) -> dict[str, int]:
