@@ -84,6 +84,8 @@ class ModerationViews:
                         request, 400, "That removal reason is not offered: choose one from the list."
                     )
             notify = request.POST.get("notify") == "1" and bool(comment.user_email)
+            if notify and reason is None:
+                return self.refuse(request, 400, "Choose a reason to tell the commenter why it was removed.")
         made = services.comment_moderate(
             comments=[comment], action=action, moderator=request.user, reason=reason, notify=notify
         )

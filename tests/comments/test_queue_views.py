@@ -145,11 +145,18 @@ class TestRemove:
 
     def test_no_reason_is_a_plain_removal(self, moderator_client, story):
         comment = held(story)
-        body = moderator_client.post(
-            moderate(comment, "remove"), {"reason": "", "notify": "1"}, **JSON
-        ).json()
+        body = moderator_client.post(moderate(comment, "remove"), {"reason": ""}, **JSON).json()
         assert body["message"] == "Comment removed."
         assert Decision.objects.get(comment=comment).reason is None
+
+    def test_telling_the_commenter_without_a_reason_is_refused_and_changes_nothing(
+        self, moderator_client, story
+    ):
+        comment = held(story)
+        response = moderator_client.post(moderate(comment, "remove"), {"reason": "", "notify": "1"}, **JSON)
+        assert response.status_code == 400
+        assert response.json()["message"] == "Choose a reason to tell the commenter why it was removed."
+        assert status_of(comment) == Status.HELD and not Decision.objects.exists() and not mail.outbox
 
     @pytest.mark.parametrize("value", ["999999", "abc", "retired"])
     def test_a_reason_not_offered_is_refused_with_a_message(self, moderator_client, story, value):
