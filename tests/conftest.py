@@ -1,8 +1,33 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
 from tests.factories import UserFactory
+
+# Checks whose answer does not depend on the database, which CI runs once (on its SQLite pass;
+# it sets NEWSROOM_SKIP_LOOK=1 for the PostgreSQL one, .ci/run):
+# - how pages look (sizes, tap targets, widths, the menu, the queue's rows): what templates and
+#   stylesheets make of factory-built stories and comments;
+# - who may open and post every admin URL (the admin walk): the rights are the same rows on
+#   either database (the admin pages' own tests run on both).
+LOOK_MODULES = (
+    "tests/e2e/test_layout.py",
+    "tests/e2e/test_design.py",
+    "tests/e2e/test_moderation_layout.py",
+    "tests/security/test_admin_walk.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_look = os.environ.get("NEWSROOM_SKIP_LOOK") == "1"
+    for item in items:
+        path = str(item.fspath).replace(os.sep, "/")
+        if "tests/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
+        if skip_look and path.endswith(LOOK_MODULES):
+            item.add_marker(pytest.mark.skip(reason="NEWSROOM_SKIP_LOOK=1: CI's other run checks it"))
 
 
 @pytest.fixture(autouse=True)

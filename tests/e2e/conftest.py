@@ -22,22 +22,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The checks of how pages look (sizes, tap targets, widths, the menu): what templates and
-# stylesheets make of factory-built stories, the same on either database. CI runs the suite on
-# both and sets NEWSROOM_SKIP_LOOK=1 for one run, so they run once (.ci/run).
-LOOK_MODULES = ("tests/e2e/test_layout.py", "tests/e2e/test_design.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    skip_look = os.environ.get("NEWSROOM_SKIP_LOOK") == "1"
-    for item in items:
-        path = str(item.fspath).replace(os.sep, "/")
-        if "tests/e2e/" in path:
-            item.add_marker(pytest.mark.e2e)
-        if skip_look and path.endswith(LOOK_MODULES):
-            item.add_marker(pytest.mark.skip(reason="NEWSROOM_SKIP_LOOK=1: CI's other run checks the look"))
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
