@@ -58,6 +58,8 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Fill this in and press “Schedule” to publish the story at that time.",
     )
 
+    base_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta:
         model = Article
         # Tags are the declared field above; the admin's fieldsets choose the rest.
@@ -68,6 +70,21 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "tags" in self.fields:
             self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
+        if self.instance.pk:
+            self.initial["base_revision"] = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "base_revision" in self.fields:
+            stored = Article.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            base = cleaned.get("base_revision")
+            if stored is not None and (base is None or stored > base):  # the count only grows
+                raise forms.ValidationError(
+                    "Someone else saved this story after you opened it. Nothing was saved: "
+                    "your text is still here, so you can merge their changes and save again.",
+                    code="stale",
+                )
+        return cleaned
 
     def clean_new_tags(self):
         """Tag names as they will be stored (newsroom.text's rule); one with nothing visible is refused."""

@@ -6,16 +6,17 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from .images import prepare_renditions, renditions_stored, stored, validate_image
+from .indexes import NewestFirstIndex
 from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
+from .slugs import is_old_slug_of_another, unique_slug
 
 
 class Source(models.Model):
@@ -27,15 +28,18 @@ class Source(models.Model):
     description = models.TextField(blank=True)
     attribution = models.CharField(
         max_length=200,
-        help_text="The line shown at the end of its stories, for example “– The Star Online”.",
+        blank=True,
+        help_text="The name its stories end with, as the source wants to be credited; "
+        "leave empty to use the name above.",
     )
     terms = models.TextField(
         "licence or terms", blank=True, help_text="The licence or agreement we republish under."
     )
     canonical_to_original = models.BooleanField(
-        "point rel=canonical at the original",
+        "search engines should list the original, not our copy",
         default=False,
-        help_text="Search engines are told the original is the authoritative copy.",
+        help_text="Tick when the agreement asks for it: our page then names the original as the main copy "
+        "(rel=canonical), so search results lead to the source.",
     )
 
     class Meta:
@@ -44,8 +48,19 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The page draws the dash; one typed out of habit is dropped, not doubled.
+        self.attribution = self.attribution.strip().lstrip("–—-").strip() or self.name
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:source", args=[self.slug])
+
+
+def next_section_position() -> int:
+    """A new section's place: after every existing one, so adding a section never reorders the menu."""
+    last = Section.objects.aggregate(last=models.Max("position"))["last"]
+    return 0 if last is None else last + 1
 
 
 class Section(models.Model):
@@ -54,7 +69,9 @@ class Section(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField("order", default=0)
+    position = models.PositiveSmallIntegerField(
+        "order", default=next_section_position, help_text="Lower comes first in the site's menu."
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -100,23 +117,6 @@ class TaggedArticle(TaggedItemBase):
 
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 PUBLISHED = Q(status="published")
-
-
-class NewestFirstIndex(models.Index):
-    """An index in NEWEST_FIRST order, so PostgreSQL reads a list's newest stories straight from it.
-
-    SQLite refuses NULLS LAST in an index, and needs none: it sorts NULLs last in DESC by itself.
-    """
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor == "sqlite":
-            parts = [
-                OrderBy(part.expression, descending=part.descending) if isinstance(part, OrderBy) else part
-                for part in self.expressions
-            ]
-            plain = models.Index(*parts, name=self.name, condition=self.condition)
-            return plain.create_sql(model, schema_editor, using, **kwargs)
-        return super().create_sql(model, schema_editor, using, **kwargs)
 
 
 class Article(models.Model):
@@ -173,6 +173,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts content saves: a form opened at revision 4 may save only while it is still 4.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_back_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When an editor last sent it back to its reporter."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -233,6 +239,8 @@ class Article(models.Model):
         self._renditions = None  # made by clean(), stored by save()
 
     def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:  # a content save, not a workflow step
+            self.revision = (self.revision or 0) + 1
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
@@ -379,18 +387,5 @@ class Correction(models.Model):
         return f"Correction of {self.corrected_at:%Y-%m-%d} to {self.article}"
 
 
-def is_old_slug_of_another(slug: str, pk=None) -> bool:
-    """`slug` was the address of a story other than story `pk`: it stays that story's."""
-    return OldSlug.objects.filter(slug=slug).exclude(article_id=pk).exists()
-
-
-def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
-    """A slug for `text` that no other row of `model` uses yet (for stories: nor had before)."""
-    base = slugify(text)[: max_length - 5].strip("-") or "story"
-    candidate, n = base, 2
-    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while others.filter(slug=candidate).exists() or (
-        model is Article and is_old_slug_of_another(candidate, exclude_pk)
-    ):
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+# The desk's own records (who is editing, what they have not saved), registered with this app.
+from .editing import Autosave, EditingSession  # noqa: E402, F401

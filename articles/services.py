@@ -36,12 +36,55 @@ def _require_publishable(article: Article) -> None:
         )
 
 
+class StaleStory(ValidationError):
+    """The story was saved by someone since this copy of it was read: nothing is written."""
+
+
+def _require_current(article: Article) -> None:
+    """Lock the story's row, and refuse if it was saved since `article` was read from it."""
+    stored = (
+        Article.objects.select_for_update().filter(pk=article.pk).values_list("revision", flat=True).first()
+    )
+    if stored is not None and stored != article.revision:
+        raise StaleStory(
+            f"“{article.headline}” was changed by someone else since you opened it: reload it and try again.",
+            code="stale",
+        )
+
+
 def _save(article: Article, *, by, comment: str, fields: list[str]) -> Article:
+    _require_current(article)
+    article.status_changed_at = timezone.now()
     with reversion.create_revision():
-        article.save(update_fields=[*fields, "updated_at"])
+        article.save(update_fields=[*fields, "status_changed_at", "updated_at"])
         if by is not None and by.is_authenticated:
             reversion.set_user(by)
         reversion.set_comment(comment)
+    return article
+
+
+@transaction.atomic
+def article_save(*, article: Article, by, base_revision: int | None) -> Article:
+    """Save an editor's form: refused (StaleStory) if the story was saved since they opened it.
+
+    `base_revision` is the story's revision when the form was opened; the count only grows,
+    so the form is stale when the stored count is higher. (While a revision is restored,
+    django-reversion has already written that revision's older count back into the row.)
+    The check and the write are one conditional UPDATE, so of two saves from the same
+    revision exactly one is written, on PostgreSQL as on SQLite. The caller records the
+    reversion revision.
+    """
+    if not (can_publish(by) or (article.created_by_id == by.pk and article.status == Status.DRAFT)):
+        raise PermissionDenied("You can change only your own drafts.")
+    stored = Article.objects.filter(pk=article.pk) if article.pk is not None else Article.objects.none()
+    # Matching the row locks it (PostgreSQL) until the transaction ends; a story being
+    # recovered from its deleted revision has no row yet, and is written as new.
+    current = stored.filter(revision__lte=base_revision) if base_revision is not None else stored.none()
+    if current.update(revision=base_revision):
+        article.revision = base_revision
+    elif stored.exists():
+        raise StaleStory(f"“{article.headline}” was saved by someone else since you opened it.", code="stale")
+    article.save()  # counts one more revision
     return article
 
 
@@ -53,7 +96,19 @@ def article_submit_for_review(*, article: Article, by) -> Article:
     if not (can_publish(by) or article.created_by_id == by.pk):
         raise PermissionDenied("You can submit only your own drafts.")
     article.status = Status.IN_REVIEW
-    return _save(article, by=by, comment="Submitted for review", fields=["status"])
+    article.sent_back_at = None
+    return _save(article, by=by, comment="Submitted for review", fields=["status", "sent_back_at"])
+
+
+@transaction.atomic
+def article_send_back(*, article: Article, by) -> Article:
+    """An editor returns a story in review to its reporter, who can edit it again."""
+    _require_publisher(by)
+    if article.status != Status.IN_REVIEW:
+        raise ValidationError(f"“{article.headline}” is not in review.")
+    article.status = Status.DRAFT
+    article.sent_back_at = timezone.now()
+    return _save(article, by=by, comment="Sent back to the reporter", fields=["status", "sent_back_at"])
 
 
 @transaction.atomic

@@ -46,10 +46,10 @@ SECTIONS = [
     ("Culture", "culture"), ("Science", "science"), ("Opinion", "opinion"), ("Travel", "travel"),
 ]  # fmt: skip
 SOURCES = [
-    ("Harbour Wire", "harbour-wire", "– Harbour Wire"),
-    ("Coastal Press Agency", "coastal-press", "– Coastal Press Agency"),
-    ("Northern Dispatch", "northern-dispatch", "– Northern Dispatch"),
-    ("Valley Herald", "valley-herald", "– Valley Herald"),
+    ("Harbour Wire", "harbour-wire", "Harbour Wire"),
+    ("Coastal Press Agency", "coastal-press", "Coastal Press Agency"),
+    ("Northern Dispatch", "northern-dispatch", "Northern Dispatch"),
+    ("Valley Herald", "valley-herald", "Valley Herald"),
 ]
 
 

@@ -19,7 +19,7 @@ SOURCES = [
             "A daily business newspaper covering the economies along the Strait of Malacca, "
             "with a strong ports and commodities desk."
         ),
-        "attribution": "– The Straits Ledger",
+        "attribution": "The Straits Ledger",
         "terms": (
             "Republished under a syndication agreement. Stories may be cut for length and "
             "headlines changed; the original must be credited and linked, and search engines "
@@ -35,7 +35,7 @@ SOURCES = [
             "A maritime news agency supplying freight-market reports and breaking shipping "
             "news to subscribers across Asia."
         ),
-        "attribution": "– Harbour Wire Service",
+        "attribution": "Harbour Wire Service",
         "terms": (
             "Wire subscription: stories may be republished in full or in part with the "
             "attribution line. Index figures may be quoted but not republished as tables."
@@ -50,7 +50,7 @@ SOURCES = [
             "An English-language business daily covering agriculture, trade and logistics in "
             "the Mekong region."
         ),
-        "attribution": "– Mekong Business Daily",
+        "attribution": "Mekong Business Daily",
         "terms": (
             "Content-exchange agreement: up to ten stories a month, republished unedited apart "
             "from house style, with a link to the original."

@@ -93,7 +93,7 @@ def as_stories(articles: list[Article]) -> list[Story]:
             standfirst=article.standfirst,
             section=article.section.name if article.section_id else "",
             url=settings.SITE_URL + article.get_absolute_url(),
-            attribution=article.source.attribution if article.source_id else "",
+            attribution=f"– {article.source.attribution}" if article.source_id else "",
         )
         for article in articles
     ]

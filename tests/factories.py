@@ -55,7 +55,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Wire {n}")
     slug = factory.Sequence(lambda n: f"wire-{n}")
     homepage = "https://wire.example.org/"
-    attribution = factory.LazyAttribute(lambda s: f"– {s.name}")
+    attribution = factory.LazyAttribute(lambda s: s.name)
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):

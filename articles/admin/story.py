@@ -1,21 +1,18 @@
 """The editors' admin for stories: the form, the workflow buttons and actions, revisions."""
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.http import Http404
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from .. import services
-from ..forms import ArticleAdminForm, ScheduleForm
+from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Correction
-from ..revisions import compare_view
+from .autosave import AutosaveMixin
+from .history import RevisionsMixin
+from .presence import PresenceMixin
+from .workflow import WorkflowMixin
 
 Status = Article.Status
 
@@ -65,7 +62,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(PresenceMixin, AutosaveMixin, WorkflowMixin, RevisionsMixin, VersionAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["headline", "section", "state", "published_at", "byline", "source", "preview_link"]
@@ -79,10 +76,10 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     # Stories not yet given a time (drafts, stories in review) first, then the newest.
     ordering = [F("published_at").desc(nulls_first=True), "-updated_at"]
-    actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "archive"]
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "send_back", "archive"]
     readonly_fields = ["state", "published_at", "updated_at", "preview_link"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "base_revision"]}),
         ("Desk", {"fields": ["section", "tags", "new_tags"]}),
         (
             "Lead image",
@@ -105,6 +102,10 @@ class ArticleAdmin(VersionAdmin):
         ("Search and sharing", {"fields": ["meta_description", "social_image"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/editor.css"]}
+        js = ["js/editor-tags.js", "js/editor-autosave.js", "js/editor-presence.js"]
+
     # --- who sees and changes what -------------------------------------------------
 
     def get_queryset(self, request):
@@ -122,8 +123,9 @@ class ArticleAdmin(VersionAdmin):
         if obj is None:
             raise Http404("No story with this number on your desk.")
         state = getattr(request, "workflow_state", None)
-        if state:
+        if state:  # a revision being restored keeps the story's workflow state and revision count
             obj.status, obj.published_at = state["status"], state["published_at"]
+            obj.revision = state.get("revision", obj.revision)
         return obj
 
     def has_publish_permission(self, request):
@@ -184,160 +186,20 @@ class ArticleAdmin(VersionAdmin):
     # --- saving --------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        """Saved through the service, which refuses a save made from an older revision than the stored one."""
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        base = form.cleaned_data.get("base_revision")
+        services.article_save(article=obj, by=request.user, base_revision=base)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleStory:
+            # Someone saved between this form's check and its write, and the transaction was
+            # rolled back: answering again shows the form's own refusal, with what changed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_tags(form.instance)
-
-    WORKFLOW_BUTTONS = {
-        "_submit_review": "submit_for_review",
-        "_publish": "publish",
-        "_schedule": "schedule",
-        "_unpublish": "unpublish",
-    }
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if self._run_workflow_button(request, obj):
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if self._run_workflow_button(request, obj):
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
-        return super().response_change(request, obj)
-
-    def _run_workflow_button(self, request, obj) -> bool:
-        """After the story is saved, run the workflow step its button asked for."""
-        step = next((s for button, s in self.WORKFLOW_BUTTONS.items() if button in request.POST), None)
-        if step is None:
-            return False
-        obj.refresh_from_db()
-        try:
-            match step:
-                case "submit_for_review":
-                    services.article_submit_for_review(article=obj, by=request.user)
-                    message = "was submitted for review"
-                case "publish":
-                    services.article_publish(article=obj, by=request.user)
-                    message = "is published"
-                case "schedule":
-                    at = self._schedule_time(request)
-                    services.article_schedule(article=obj, at=at, by=request.user)
-                    message = f"will be published at {timezone.localtime(at):%d %b %Y %H:%M}"
-                case "unpublish":
-                    services.article_unpublish(article=obj, by=request.user)
-                    message = "was taken off the site"
-        except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, f"Your changes were saved, but {_reason(error)}", messages.ERROR)
-        else:
-            self.message_user(request, f"“{obj}” {message}.", messages.SUCCESS)
-        return True
-
-    @staticmethod
-    def _schedule_time(request):
-        form = ScheduleForm(
-            {"at_0": request.POST.get("schedule_at_0", ""), "at_1": request.POST.get("schedule_at_1", "")}
-        )
-        if not form.is_valid():
-            raise ValidationError("the story was not scheduled: enter a date and time under “Schedule for”.")
-        return form.cleaned_data["at"]
-
-    # --- list actions --------------------------------------------------------------
-
-    def _apply(self, request, queryset, service, done: str, **kwargs):
-        ok = 0
-        for article in queryset:
-            try:
-                service(article=article, by=request.user, **kwargs)
-                ok += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, _reason(error), messages.ERROR)
-        if ok:
-            self.message_user(request, f"{ok} stor{'y' if ok == 1 else 'ies'} {done}.", messages.SUCCESS)
-
-    @admin.action(description="Submit for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._apply(request, queryset, services.article_submit_for_review, "submitted for review")
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        self._apply(request, queryset, services.article_publish, "published")
-
-    @admin.action(description="Schedule…", permissions=["publish"])
-    def schedule(self, request, queryset):
-        form = ScheduleForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._apply(request, queryset, services.article_schedule, "scheduled", at=form.cleaned_data["at"])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Schedule stories",
-            "form": form,
-            "articles": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/articles/article/schedule.html", context)
-
-    @admin.action(description="Unpublish", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._apply(request, queryset, services.article_unpublish, "taken off the site")
-
-    @admin.action(description="Archive", permissions=["publish"])
-    def archive(self, request, queryset):
-        self._apply(request, queryset, services.article_archive, "archived")
-
-    # --- revisions -----------------------------------------------------------------
-    # django-reversion restores a revision first and asks the change form afterwards,
-    # keeping the restore whenever that answers with a redirect; so every check is made
-    # here, before it starts.
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        if not Version.objects.get_for_object(article).filter(pk=version_id).exists():
-            raise Http404("No such revision of this story.")
-        request.workflow_state = {"status": article.status, "published_at": article.published_at}
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        """Deleted stories, listed for those who may restore them: editors."""
-        if not services.can_publish(request.user):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        """Restore a deleted story, as a draft; editors only, and only stories that were deleted."""
-        if not services.can_publish(request.user):
-            raise PermissionDenied
-        if not Version.objects.get_deleted(Article).filter(pk=version_id).exists():
-            raise Http404("No deleted story with this revision.")
-        request.workflow_state = {"status": Status.DRAFT, "published_at": None}
-        return super().recover_view(request, version_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        for action in getattr(response, "context_data", {}).get("action_list", []):
-            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
-        return response
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/history/compare/",
-                self.admin_site.admin_view(compare_view(self)),
-                name="articles_article_compare",
-            ),
-            *super().get_urls(),
-        ]
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or "you are not allowed to do that."

@@ -40,6 +40,7 @@ def article_form_data(article: Article | None = None, **fields) -> dict:
             section=str(article.section_id or ""),
             source=str(article.source_id or ""),
             original_url=article.original_url,
+            base_revision=str(article.revision),
         )
         bylines = list(article.bylines.all())
         data.update(management_form("bylines", len(bylines), len(bylines)))

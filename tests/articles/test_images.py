@@ -469,7 +469,13 @@ def test_admin_edit_without_a_new_upload_keeps_renditions(editor_client, count_r
     before = list(article.lead_image_renditions)
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        admin_payload(article.section, slug=article.slug, headline="New headline", lead_image_alt=ALT),
+        admin_payload(
+            article.section,
+            slug=article.slug,
+            headline="New headline",
+            lead_image_alt=ALT,
+            base_revision=article.revision,
+        ),
     )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()

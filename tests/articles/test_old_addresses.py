@@ -8,7 +8,8 @@ it, a headline would make it, or code sets it; the story itself may take it back
 import pytest
 from django.test import Client
 
-from articles.models import Article, OldSlug, unique_slug
+from articles.models import Article, OldSlug
+from articles.slugs import unique_slug
 from tests.articles.helpers import admin_payload, article_form_data, form_errors
 from tests.factories import ArticleFactory, SectionFactory
 

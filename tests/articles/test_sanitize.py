@@ -339,7 +339,9 @@ def test_admin_change_stores_sanitised_body(editor_client):
     article = ArticleFactory()
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        admin_payload(article.section, slug=article.slug, body=MALICIOUS_BODY),
+        admin_payload(
+            article.section, slug=article.slug, body=MALICIOUS_BODY, base_revision=article.revision
+        ),
     )
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()

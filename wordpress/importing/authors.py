@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-from articles.models import Author, unique_slug
+from articles.models import Author
+from articles.slugs import unique_slug
 
 from .. import wxr
 from ..models import ImportedObject

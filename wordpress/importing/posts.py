@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import pages
-from articles.models import Article, Byline, unique_slug
+from articles.models import Article, Byline
+from articles.slugs import unique_slug
 
 from .. import content, wxr
 from ..models import ImportedObject, OldAddress

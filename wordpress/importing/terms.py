@@ -5,7 +5,8 @@ from collections import Counter
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.models import Section, unique_slug
+from articles.models import Section
+from articles.slugs import unique_slug
 from newsroom.text import clean_text
 
 from .. import wxr

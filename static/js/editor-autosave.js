@@ -1,0 +1,1 @@
+/* editor-autosave: see articles/admin */

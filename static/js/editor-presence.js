@@ -1,0 +1,1 @@
+/* editor-presence: see articles/admin */

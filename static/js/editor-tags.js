@@ -1,0 +1,1 @@
+/* editor-tags: see articles/admin */
