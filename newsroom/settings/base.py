@@ -276,6 +276,11 @@ NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_IMAGE_MIN_SIDE = 16
 NEWSROOM_RENDITION_WIDTHS = (480, 960, 1600)
 
+# The story form: how often it tells the server its editor is still there, and how long
+# after the first unsaved keystroke it keeps what was typed (seconds).
+NEWSROOM_EDITING_HEARTBEAT_SECONDS = 30
+NEWSROOM_AUTOSAVE_SECONDS = 30
+
 # Comments: django-comments-xtd stores the threads; our `comments` app holds the rules.
 # xtd reads its own COMMENTS_XTD_* settings once at import, so tests cannot override
 # them; everything Newsroom decides at run time lives in COMMENTS_* below instead.
