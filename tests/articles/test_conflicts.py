@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles import services
 from articles.conflicts import changes_since
 from articles.models import Article
+from articles.revisions import word_diff
 from tests.articles.helpers import article_form_data
 from tests.factories import ArticleFactory, SectionFactory, SourceFactory, UserFactory
 
@@ -230,3 +231,10 @@ def test_two_saves_at_once_from_the_same_base_write_exactly_one():
     assert sorted(outcomes) == ["saved", "stale"]
     stored = Article.objects.get(pk=article.pk)
     assert stored.revision == base + 1 and stored.headline in ("Saved by 0", "Saved by 1")
+
+
+def test_a_sentence_added_after_the_last_word_is_only_an_insertion():
+    assert word_diff("<p>Voted on Tuesday.</p>", "<p>Voted on Tuesday. Then left.</p>") == [
+        ("", "Voted on Tuesday. "),
+        ("ins", "Then left."),
+    ]
