@@ -1,7 +1,9 @@
 """Two editors on one story: the second sees the first editing, and a save from the older version is
 refused with what the first changed, the second's text kept; saving again keeps the second's version."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 import reversion
@@ -13,6 +15,9 @@ from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# NEWSROOM_SHOTS=<folder> keeps screenshots of the banner and the refusal, to look at.
+SHOTS = os.environ.get("NEWSROOM_SHOTS")
+
 EDITING = re.compile(r"Aisha Rahman is editing this story since \d\d:\d\d\.")
 
 
@@ -22,6 +27,11 @@ def editor_page(browser, live_server, username, width=1366, height=768):
     page.set_default_timeout(15_000)
     sign_in(page, username)
     return page
+
+
+def shot(page, name, **options):
+    if SHOTS:
+        page.screenshot(path=Path(SHOTS) / f"presence-{name}.png", **options)
 
 
 def type_at_end_of_body(page, text):
@@ -49,7 +59,7 @@ def test_two_editors_on_one_story(browser, live_server, settings):
     expect(a.locator("#desk-presence")).to_contain_text(
         "Ben Tan is editing this story since"
     )  # by the heartbeat
-    b.screenshot(path="/tmp/presence-banner-1366.png")
+    shot(b, "banner-1366")
 
     type_at_end_of_body(a, " Aisha adds the vote count.")
     a.get_by_role("button", name="Save and continue editing").click()
@@ -69,9 +79,9 @@ def test_two_editors_on_one_story(browser, live_server, settings):
     expect(b.locator(".ProseMirror[contenteditable=true]")).to_contain_text("Ben adds a quote.")
     stored = Article.objects.get(pk=story.pk)
     assert stored.headline == "Port opens a berth" and "Aisha adds the vote count." in stored.body
-    b.screenshot(path="/tmp/presence-conflict-1366.png", full_page=True)
+    shot(b, "conflict-1366", full_page=True)
     b.set_viewport_size({"width": 390, "height": 844})
-    b.screenshot(path="/tmp/presence-conflict-390.png", full_page=True)
+    shot(b, "conflict-390", full_page=True)
     b.set_viewport_size({"width": 1366, "height": 768})
 
     b.get_by_role("button", name="Save and continue editing").click()
@@ -99,6 +109,6 @@ def test_the_banner_on_a_phone(browser, live_server, settings):
     expect(banner).to_contain_text(EDITING)
     box = banner.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-    b.screenshot(path="/tmp/presence-banner-390.png")
+    shot(b, "banner-390")
     a.context.close()
     b.context.close()
