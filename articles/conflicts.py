@@ -113,7 +113,7 @@ def _values(fields: dict, tags: list[str], authors: list[str]) -> dict[str, str]
 
 
 def stored_values(article: Article) -> dict[str, str]:
-    fields = {f.attname: getattr(article, f.attname) for f in Article._meta.concrete_fields}
+    fields = {name: getattr(article, name) for name in [*TEXT_FIELDS, *FLAGS, "section_id", "source_id"]}
     tags = [t.name for t in article.tags.all()]
     authors = [b.author.name for b in article.bylines.select_related("author")]
     return _values(fields, tags, authors)
