@@ -7,6 +7,7 @@ from taggit.utils import parse_tags
 
 from newsroom.text import clean_text
 
+from .conflicts import changes_since
 from .models import Article
 
 EDITOR_CONFIG = {
@@ -70,18 +71,27 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "tags" in self.fields:
             self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
+        self.conflict = None  # what others changed, when this save is refused as stale (conflicts.py)
         if self.instance.pk:
             self.initial["base_revision"] = self.instance.revision
 
     def clean(self):
+        """Refuse a save made from an older revision than the stored one, showing what changed since.
+
+        After the refusal the form carries the stored revision, so pressing Save again,
+        once the editor has merged, saves their version knowingly.
+        """
         cleaned = super().clean()
         if self.instance.pk and "base_revision" in self.fields:
             stored = Article.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
             base = cleaned.get("base_revision")
             if stored is not None and (base is None or stored > base):  # the count only grows
+                self.conflict = changes_since(article=self.instance, base_revision=base)
+                self.data = self.data.copy()
+                self.data[self.add_prefix("base_revision")] = str(self.conflict.stored_revision)
                 raise forms.ValidationError(
-                    "Someone else saved this story after you opened it. Nothing was saved: "
-                    "your text is still here, so you can merge their changes and save again.",
+                    "Nothing was saved: someone else saved this story after you opened it (see above). "
+                    "Your text is still here; merge their changes and Save again to keep your version.",
                     code="stale",
                 )
         return cleaned

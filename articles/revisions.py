@@ -49,9 +49,11 @@ def word_diff(old, new) -> list[tuple[str, str]]:
     """The change from `old` to `new` as (kind, text) runs: kind is '', 'del' or 'ins'."""
     a, b = _words(old), _words(new)
     runs = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    # Words are matched without their trailing space: a last word is the same word when more follows it.
+    matcher = difflib.SequenceMatcher(a=[w.rstrip() for w in a], b=[w.rstrip() for w in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            runs.append(("", "".join(a[i1:i2])))
+            runs.append(("", "".join(b[j1:j2])))
             continue
         if op in ("delete", "replace"):
             runs.append(("del", "".join(a[i1:i2])))

@@ -43,7 +43,7 @@ def test_article_list_and_change_pages_cost_a_fixed_number_of_queries(editor_cli
 
     article = Article.objects.filter(tags__isnull=False, authors__isnull=False).first()
     change = queries(editor_client, f"/admin/articles/article/{article.pk}/change/")
-    assert change <= 25
+    assert change <= 28  # 25, and 3 for the editing banner: its beat, and who else is editing
     for url in (
         "/admin/articles/section/",
         "/admin/articles/source/",

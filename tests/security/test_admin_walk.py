@@ -161,6 +161,8 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return method == "POST" and role == "Editor"
         case "digest_send":
             return role == "Editor"
+        case "presence":  # the change form's heartbeat and its leaving: whoever may change the story
+            return method == "POST" and may("c")
     raise AssertionError(f"no rule for {case.kind}")
 
 
@@ -209,6 +211,8 @@ CUSTOM = {
     "subscriptions_digest_test": "digest_test",
     "subscriptions_digest_send": "digest_send",
     "auth_user_password_change": "user_password",
+    "articles_article_presence": "presence",
+    "articles_article_presence_leave": "presence",
 }
 
 
@@ -298,6 +302,9 @@ class AdminWalk(TestCase):
             yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "undo":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.decision"].pk]), kind)
+        elif kind == "presence":
+            for state, story in self.world["stories"].items():
+                yield Case(reverse(f"admin:{name}", args=[story.pk]), kind, "articles.article", state)
         elif kind in ("comment_on_site", "comment_reply"):
             yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "user_password":
