@@ -85,7 +85,8 @@ def compare_view(model_admin):
             old, new = new, old
         changes = []
         for name in COMPARED_FIELDS:
-            before, after = old.field_dict.get(name), new.field_dict.get(name)
+            key = f"{name}_id" if name in ("section", "source") else name  # reversion keys a foreign key so
+            before, after = old.field_dict.get(key), new.field_dict.get(key)
             if before != after:
                 if name in ("section", "source"):
                     before, after = _names(name, before), _names(name, after)

@@ -99,3 +99,12 @@ def test_compare_a_story_with_one_revision_is_404(editor_client, editor):
 
     article = ArticleFactory()
     assert editor_client.get(f"/admin/articles/article/{article.pk}/history/compare/").status_code == 404
+
+
+def test_compare_names_a_changed_section(editor_client, story):
+    """django-reversion keys a foreign key by its column (section_id): the comparison reads it there."""
+    energy = SectionFactory(name="Energy", slug="energy")
+    data = article_form_data(story, section=str(energy.pk), _save="1")
+    assert editor_client.post(f"/admin/articles/article/{story.pk}/change/", data).status_code == 302
+    page = editor_client.get(f"/admin/articles/article/{story.pk}/history/compare/").content.decode()
+    assert "<ins>Energy</ins>" in page
