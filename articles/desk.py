@@ -220,7 +220,7 @@ def reporter_panels(user, now: datetime) -> list[Panel]:
         ),
         Panel(
             "sent_back", "Back from review", "Nothing came back from review.",
-            rows_of(mine.filter(drafts, ~Q(sent_back_at=None)).order_by("-sent_back_at", "-pk"), "sent_back_at"),
+            rows_of(mine.filter(drafts, ~Q(sent_back_at=None)).order_by("-sent_back_at"), "sent_back_at"),
             counts["sent_back"], state_url("draft"), all_drafts,
         ),
         Panel(
@@ -234,4 +234,3 @@ def reporter_panels(user, now: datetime) -> list[Panel]:
             counts["published"], STORY_LIST, "All your stories",
         ),
     ]  # fmt: skip
-

@@ -1,4 +1,4 @@
-"""The moderators' desk on the admin's front page: the queue in brief (templates/admin/includes/desk_queue.html).
+"""A moderator's admin front page: the queue in brief (templates/admin/includes/desk_queue.html).
 
 The counts of the queue's tabs (the same three queries as the queue's own), the held comments
 counted by why they were held (one query), and the oldest waiting comments with their

@@ -1,4 +1,4 @@
-"""The admin front page's desk: `{% newsroom_desk as desk %}` gives the signed-in user's panels (articles/desk.py).
+"""The admin front page's desk: `{% newsroom_desk as desk %}`, the signed-in user's panels (articles/desk.py).
 
 The comments app adds its own to the same page (templates/admin/index.html): the count of
 comments waiting, and the moderators' queue.
@@ -48,3 +48,9 @@ def desk_age(value: datetime | None, now: datetime | None = None) -> str:
             n = seconds // size
             return f"{n} {unit}{'' if n == 1 else 's'}"
     return "moments"
+
+
+@register.filter
+def desk_iso(value: datetime | None) -> str:
+    """A <time datetime> value: to the second, as HTML wants it (no microseconds)."""
+    return value.isoformat(timespec="seconds") if value else ""

@@ -1,4 +1,4 @@
-"""`{% moderation_desk as queue %}`: the queue in brief for a moderator's admin front page (comments/desk.py)."""
+"""`{% moderation_desk as queue %}`: the queue in brief, for a moderator's front page (comments/desk.py)."""
 
 from django import template
 
