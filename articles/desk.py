@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Trim
+from django.urls import reverse
 from django.utils import timezone
 
 from .editing import display_name
@@ -28,7 +29,6 @@ Status = Article.Status
 ROWS = 8  # a panel lists this many; "all N" leads to the rest
 # A story whose time passed while it could not be shown stays flagged this long.
 OVERDUE_WINDOW = timedelta(days=7)
-STORY_LIST = "/admin/articles/article/"  # the changelist; its `state` filter is StatusFilter's
 
 
 @dataclass
@@ -107,7 +107,7 @@ def cannot_be_shown() -> Q:
 
     Finds the few stories worth asking; the rows say why with publication_problems() itself.
     """
-    blank_image_alt = ~Q(lead_image="") & Q(lead_image_alt__regex=r"^\s*$")
+    blank_image_alt = ~Q(lead_image="") & Q(alt_trimmed="")
     return Q(headline_trimmed="") | Q(body_trimmed="") | Q(section=None) | blank_image_alt
 
 
@@ -120,9 +120,10 @@ def schedule(now: datetime) -> QuerySet[Article]:
     """
     overdue = Q(published_at__lte=now, published_at__gt=now - OVERDUE_WINDOW) & cannot_be_shown()
     return (
-        Article.objects.select_related("created_by")
-        .defer("search_vector")
-        .annotate(headline_trimmed=Trim("headline"), body_trimmed=Trim("body"))
+        Article.objects.defer("search_vector")
+        .annotate(
+            headline_trimmed=Trim("headline"), body_trimmed=Trim("body"), alt_trimmed=Trim("lead_image_alt")
+        )
         .filter(Q(published_at__gt=now) | overdue, status=Status.PUBLISHED)
         .order_by("published_at", "pk")
     )
@@ -161,8 +162,13 @@ def rows_of(stories, when: str, reporter: bool = False) -> list[Row]:
     ]
 
 
+def story_list() -> str:
+    return reverse("admin:articles_article_changelist")
+
+
 def state_url(state: str) -> str:
-    return f"{STORY_LIST}?state={state}"
+    """The story list in one state (its StatusFilter's `state`)."""
+    return f"{story_list()}?state={state}"
 
 
 def editor_panels(user, now: datetime) -> list[Panel]:
@@ -231,6 +237,6 @@ def reporter_panels(user, now: datetime) -> list[Panel]:
         Panel(
             "mine_published", "Published", "Nothing of yours is published yet.",
             rows_of(published, "published_at"),
-            counts["published"], STORY_LIST, "All your stories",
+            counts["published"], story_list(), "All your stories",
         ),
     ]  # fmt: skip

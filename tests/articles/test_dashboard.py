@@ -101,6 +101,14 @@ class TestEditorsDesk:
         assert "Time passed, not live: it has no body" in html
         assert html.count('desk-flag"') == 2
 
+    def test_a_picture_without_alt_text_past_its_time_is_flagged(self, editor):
+        story = ArticleFactory(status=Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5))
+        Article.objects.filter(pk=story.pk).update(
+            lead_image="articles/2026/12/x.jpg", lead_image_width=30, lead_image_height=20, lead_image_alt=" "
+        )
+        rows = desk_for(editor).panel("scheduled").rows
+        assert [row.problems for row in rows] == [["its lead image has no alt text"]]
+
     def test_my_drafts_are_mine_newest_first(self, editor_client, editor, reporter):
         ArticleFactory(created_by=editor, headline="My older draft")
         ArticleFactory(created_by=editor, headline="My newer draft")
