@@ -1,5 +1,5 @@
 """docs/screenshots/<page>-<width>.png: every reader page type of the demo newsroom, on a phone and a laptop,
-and the moderators' desk (bench/desk_screenshots.py).
+the moderators' desk (bench/desk_screenshots.py) and the editors' and reporters' (editor_screenshots.py).
 
     python -m bench.screenshots [--out docs/screenshots]     # `make screenshots`
 
@@ -21,6 +21,7 @@ from PIL import Image
 
 from bench.demo_site import PAGE_TYPES, DemoSite
 from bench.desk_screenshots import take_desk
+from bench.editor_screenshots import take_editors
 from bench.stack import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -84,6 +85,7 @@ def main(argv=None) -> int:
                 print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
             context.close()
         written |= take_desk(browser, site, args.out, compact_png)
+        written |= take_editors(browser, site, args.out, compact_png)
         browser.close()
     for stale in args.out.glob("*.png"):
         if stale.name not in written:

@@ -7,7 +7,10 @@ reserved ``.example`` domain.
 Stories give their ``state`` as one of "published", "scheduled", "draft", "in_review" or
 "archived". Published and archived stories say how long ago they appeared (``hours_ago``),
 scheduled ones how far ahead (``hours_ahead``); the loader counts both from the moment it
-first runs. Corrections are dated ``hours_after_publication``.
+first runs. Corrections are dated ``hours_after_publication``. Stories in review say how long
+they have waited (``hours_in_review``), a draft an editor sent back when (``sent_back_hours_ago``).
+Drafts and stories in review are the reporter's, the rest the editor's, unless ``by`` names
+the other account.
 """
 
 SOURCES = [
@@ -154,6 +157,7 @@ STORIES = [
         "tags": ["Container shipping", "Labour"],
         "authors": ["nur-aisyah-rahman"],
         "state": "published",
+        "by": "reporter",
         "hours_ago": 3,
         "breaking": True,
         "body": (
@@ -189,6 +193,7 @@ STORIES = [
         "tags": ["Port expansion", "Container shipping"],
         "authors": ["nur-aisyah-rahman", "marcus-teo"],
         "state": "published",
+        "by": "reporter",
         "hours_ago": 20,
         "featured": True,
         "body": (
@@ -672,6 +677,7 @@ STORIES = [
         "tags": ["Green shipping", "Dry bulk"],
         "authors": ["marcus-teo"],
         "state": "in_review",
+        "hours_in_review": 26,
         "body": (
             "<p>A consortium of a fuel supplier, a gas carrier operator and an engine maker "
             "plans a ship-to-ship transfer of ammonia fuel at Kembang’s outer anchorage later "
@@ -704,6 +710,7 @@ STORIES = [
         "tags": ["Freight rates", "Container shipping"],
         "authors": ["marcus-teo"],
         "state": "draft",
+        "sent_back_hours_ago": 2,
         "body": (
             "<p>Rates for chartering small container ships have held close to a two-year high "
             "through the quarter, brokers say, even as freight rates on the long-haul trades "
@@ -950,6 +957,7 @@ STORIES = [
         "tags": ["Container shipping", "Supply chains"],
         "authors": ["tran-minh-chau"],
         "state": "in_review",
+        "hours_in_review": 5,
         "body": (
             "<p>The Association of Mekong Forwarders has asked the container lines serving the "
             "region to extend the free time for returning empty containers from five days to "
@@ -1017,6 +1025,15 @@ STORIES = [
         "authors": ["tran-minh-chau"],
         "state": "published",
         "hours_ago": 10,
+        "corrections": [
+            {
+                "text": (
+                    "An earlier version of this story said 14 of the ports were already "
+                    "connected. Eighteen are."
+                ),
+                "hours_after_publication": 3,
+            },
+        ],
         "body": (
             "<p>Customs declarations and import permits at all of the region’s 23 major "
             "container ports will be filed through connected single-window systems by the end "
@@ -1269,6 +1286,7 @@ STORIES = [
         "tags": ["Customs", "Supply chains"],
         "authors": ["tran-minh-chau"],
         "state": "draft",
+        "by": "editor",
         "body": (
             "<p>Most countries let goods below a certain value in without customs duty, and "
             "often without a full customs declaration. The limit, known as the de minimis "
@@ -1518,6 +1536,7 @@ STORIES = [
         "tags": ["Automation", "Customs"],
         "authors": ["marcus-teo", "tran-minh-chau"],
         "state": "in_review",
+        "hours_in_review": 1,
         "body": (
             "<p>Port and terminal operators would have to report serious cyber-security "
             "incidents to the national cyber-security agency within 24 hours, under a draft "

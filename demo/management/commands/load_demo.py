@@ -51,8 +51,9 @@ ACCOUNTS = [
     ("moderator", "Moderator", "Moderator: comments"),
     ("admin", None, "superuser"),
 ]
-# The name a staff reply is signed with (the moderator's, on the story page).
-NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Aisha", "Rahman")}
+# The name a staff reply is signed with (the moderator's, on the story page), and the desk's
+# names for who wrote a story (the reporter's is their byline's).
+NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Aisha", "Rahman"), "reporter": ("Nur Aisyah", "Rahman")}
 
 STATE_LABELS = {
     "published": "published",
@@ -61,6 +62,11 @@ STATE_LABELS = {
     "in_review": "in review",
     "archived": "archived",
 }
+
+
+def default_author(story) -> str:
+    """Who created a story the demo does not say: the reporter's work in progress, the editor's the rest."""
+    return "reporter" if story["state"] in ("draft", "in_review") else "editor"
 
 
 class Command(BaseCommand):
@@ -226,9 +232,11 @@ class Command(BaseCommand):
             is_featured=story.get("featured", False),
             is_breaking=story.get("breaking", False),
         )
-        article.created_by = (
-            users["reporter"] if story["state"] in ("draft", "in_review") else users["editor"]
-        )
+        article.created_by = users[story.get("by") or default_author(story)]
+        if "hours_in_review" in story:
+            article.status_changed_at = self.anchor - timedelta(hours=story["hours_in_review"])
+        if "sent_back_hours_ago" in story:
+            article.sent_back_at = self.anchor - timedelta(hours=story["sent_back_hours_ago"])
         return article
 
     def save_story(self, article, story, authors):
