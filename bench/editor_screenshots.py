@@ -1,7 +1,7 @@
 """docs/screenshots/<role>-dashboard-<width>.png: the admin's front page as the demo editor's and reporter's.
 
 Taken by bench/screenshots.py (`make screenshots`) on the same demo site, signed in as the
-demo `editor` (Aisha Rahman) and `reporter`: the first screen of their desk (articles/desk.py).
+demo `editor` (Daniel Koh) and `reporter`: the first screen of their desk (articles/desk.py).
 """
 
 from bench.desk_screenshots import HEIGHTS, sign_in

@@ -53,7 +53,7 @@ ACCOUNTS = [
 ]
 # The name a staff reply is signed with (the moderator's, on the story page), and the desk's
 # names for who wrote a story (the reporter's is their byline's).
-NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Aisha", "Rahman"), "reporter": ("Nur Aisyah", "Rahman")}
+NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Daniel", "Koh"), "reporter": ("Nur Aisyah", "Rahman")}
 
 STATE_LABELS = {
     "published": "published",
