@@ -103,7 +103,7 @@ class ArticleAdmin(PresenceMixin, AutosaveMixin, WorkflowMixin, RevisionsMixin, 
     ]
 
     class Media:
-        css = {"all": ["css/editor.css", "css/editor-desk.css"]}
+        css = {"all": ["css/editor.css", "css/editor-desk.css", "css/editor-autosave.css"]}
         js = ["js/editor-tags.js", "js/editor-autosave.js", "js/editor-presence.js"]
 
     # --- who sees and changes what -------------------------------------------------
