@@ -163,6 +163,10 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return role == "Editor"
         case "presence":  # the change form's heartbeat and its leaving: whoever may change the story
             return method == "POST" and may("c")
+        case "autosave":  # keeping one's unsaved form: whoever may change the story (or add one)
+            return method == "POST" and may("c" if state else "a")
+        case "autosave_discard":  # a GET asks first
+            return may("c" if state else "a")
     raise AssertionError(f"no rule for {case.kind}")
 
 
@@ -213,6 +217,10 @@ CUSTOM = {
     "auth_user_password_change": "user_password",
     "articles_article_presence": "presence",
     "articles_article_presence_leave": "presence",
+    "articles_article_autosave": "autosave",
+    "articles_article_autosave_discard": "autosave_discard",
+    "articles_article_autosave_new": "autosave",
+    "articles_article_autosave_new_discard": "autosave_discard",
 }
 
 
@@ -313,6 +321,15 @@ class AdminWalk(TestCase):
             yield Case(
                 url, kind, "auth.user", post={"password1": new, "password2": new, "usable_password": "true"}
             )
+        elif kind.startswith("autosave"):
+            post = {"headline": "Kept by the walk", "body": "<p>Unsaved.</p>"} if kind == "autosave" else None
+            if name.endswith("_new") or name.endswith("_new_discard"):
+                yield Case(reverse(f"admin:{name}"), kind, "articles.article", post=post)
+            else:
+                for state, story in self.world["stories"].items():
+                    yield Case(
+                        reverse(f"admin:{name}", args=[story.pk]), kind, "articles.article", state, post
+                    )
         elif name.endswith(("_preview", "_test")):
             yield Case(reverse(f"admin:{name}", args=[objects["subscriptions.digest"].pk]), kind)
         else:
