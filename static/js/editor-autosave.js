@@ -90,6 +90,10 @@
     });
     form.addEventListener("input", edited);
     form.addEventListener("change", edited);
+    if (window.django && window.django.jQuery) {
+      // The admin's autocomplete pickers (tags, source) announce a choice only through jQuery.
+      window.django.jQuery(form).on("change", edited);
+    }
     form.addEventListener("submit", function () {
       submitting = true;
       window.clearTimeout(timer);
