@@ -184,7 +184,7 @@ class TestOfferingBack:
         data = article_form_data(story, headline="My unsaved headline", base_revision=str(base), _save="Save")
         refused = editor_client.post(change_url(story) + "?autosave=restore", data)
         assert refused.status_code == 200
-        assert "Someone else saved this story" in refused.text
+        assert "someone else saved this story after you opened it" in refused.text
         assert editing.Autosave.objects.exists()  # kept until a save goes through
 
     def test_discard_asks_then_drops_it(self, editor_client, editor, story):
