@@ -106,11 +106,12 @@ def autosave_store(*, user, article=None, fields: dict, base_revision=None) -> A
 
 
 def autosave_for(*, user, article=None) -> Autosave | None:
-    """`user`'s autosave for `article`, if there is one newer than the story's last save."""
-    saved = Autosave.objects.filter(user=user, article=article).first()
-    if saved and article is not None and saved.saved_at <= article.updated_at:
-        return None
-    return saved
+    """`user`'s autosave for `article`, if they have one.
+
+    Their own save or discard deletes it, so one that exists is unsaved work, even when a
+    colleague saved the story since (the form then says so, and its save shows what changed).
+    """
+    return Autosave.objects.filter(user=user, article=article).first()
 
 
 def autosave_discard(*, user, article=None) -> None:
