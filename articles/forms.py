@@ -32,6 +32,8 @@ EDITOR_CONFIG = {
         "TableHeader": True,
         "TableCell": True,
         "History": True,
+        # The package turns the browser's spell checker off by default; a newsroom wants it on.
+        "NoSpellCheck": False,
     }
 }
 
