@@ -33,6 +33,8 @@ EDITOR_CONFIG = {
         "TableHeader": True,
         "TableCell": True,
         "History": True,
+        # The package turns the browser's spell checker off by default; a newsroom wants it on.
+        "NoSpellCheck": False,
     }
 }
 

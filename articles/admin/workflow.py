@@ -32,7 +32,11 @@ class WorkflowMixin:
     def response_change(self, request, obj):
         if self._run_workflow_button(request, obj):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
-        return super().response_change(request, obj)
+        response = super().response_change(request, obj)
+        if obj.is_public:
+            # Saving a live story changes what readers see: say so, with the way to look.
+            self.message_user(request, _done(obj, "is on the site with your changes"), messages.SUCCESS)
+        return response
 
     def _run_workflow_button(self, request, obj) -> bool:
         """After the story is saved, run the workflow step its button asked for."""

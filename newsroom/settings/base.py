@@ -67,7 +67,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, listing the newsroom's apps first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
-    "taggit",
+    "newsroom.apps.TagsConfig",  # taggit, named "Tags" in the admin
     "reversion",
     "django_prose_editor",
     "django_comments_xtd",
