@@ -112,6 +112,7 @@ class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
 
     class Meta:
+        verbose_name, verbose_name_plural = "tag on a story", "tags on stories"
         unique_together = [("content_object", "tag")]
 
 
