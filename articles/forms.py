@@ -58,7 +58,7 @@ class TagsInput(forms.TextInput):
         query = urlencode({"app_label": "articles", "model_name": "article", "field_name": "tags"})
         context["widget"]["attrs"].update(
             {
-                "data-tag-names": json.dumps(split_tags(value) if isinstance(value, str) else []),
+                "data-tag-names": json.dumps(sorted(split_tags(value), key=str.casefold) if value else []),
                 "data-suggest-url": f"{reverse('admin:autocomplete')}?{query}",
                 "autocomplete": "off",
             }
