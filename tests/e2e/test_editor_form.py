@@ -88,6 +88,15 @@ def test_tags_typed_with_enter_and_tab_and_picked_from_suggestions_exist_after_s
     assert saved["Port expansion"] == ports.pk and Tag.objects.count() == 3  # reused, not doubled
     expect(chips(page)).to_have_text(["Green fuel", "Labour", "Port expansion"])
 
+    # Code that fills the form again (a restored autosave) sets the field and says so.
+    page.locator("input[name=tags]").evaluate(
+        """(field) => {
+            field.value = 'Weather, "Ships, boats"';
+            field.dispatchEvent(new Event("change", {bubbles: true}));
+        }"""
+    )
+    expect(chips(page)).to_have_text(["Weather", "Ships, boats"])
+
 
 def test_without_javascript_tags_are_a_plain_comma_separated_box(browser, live_server):
     UserFactory(username="editor", role="Editor")
