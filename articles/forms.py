@@ -1,6 +1,9 @@
+import json
+
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 from taggit.utils import parse_tags
@@ -9,6 +12,7 @@ from newsroom.text import clean_text
 
 from .conflicts import changes_since
 from .models import Article
+from .slugs import is_old_slug_of_another, unique_slug
 
 EDITOR_CONFIG = {
     "extensions": {
@@ -39,20 +43,41 @@ EDITOR_CONFIG = {
 }
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """The story form: a rich-text body, tags picked or typed, and a time to schedule."""
+def split_tags(text: str) -> list[str]:
+    """Tag names in `text`: commas separate them (so "Green fuel" alone is one tag), quotes keep a comma."""
+    return parse_tags(f"{text or ''},")  # with a comma in it, taggit splits on commas only
 
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
+
+def tags_text(names) -> str:
+    """Names as the tag field shows them: "Ports, Green fuel"; a name with a comma is quoted."""
+    return ", ".join(f'"{name}"' if "," in name else name for name in names)
+
+
+class TagsInput(forms.TextInput):
+    """A text box of comma-separated tags; editor-tags.js turns it into chips with suggestions."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        query = urlencode({"app_label": "articles", "model_name": "article", "field_name": "tags"})
+        context["widget"]["attrs"].update(
+            {
+                "data-tag-names": json.dumps(sorted(split_tags(value), key=str.casefold) if value else []),
+                "data-suggest-url": f"{reverse('admin:autocomplete')}?{query}",
+                "autocomplete": "off",
+            }
+        )
+        return context
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The story form: a rich-text body, tags typed in one box, and a time to schedule."""
+
+    tags = forms.CharField(
         required=False,
-        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-        help_text="Start typing to find existing tags.",
-    )
-    new_tags = forms.CharField(
-        required=False,
-        max_length=500,
-        label="New tags",
-        help_text="Tags that do not exist yet, separated by commas.",
+        max_length=2000,
+        label="Tags",
+        widget=TagsInput(attrs={"class": "vLargeTextField tags-field"}),
+        help_text="Separate tags with commas. A tag that exists already is reused, whatever its capitals.",
     )
     schedule_at = forms.SplitDateTimeField(
         required=False,
@@ -71,8 +96,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.taken_slug = ""  # the slug asked for, when another story had it (see clean_slug)
         if self.instance.pk and "tags" in self.fields:
-            self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
+            self.initial["tags"] = tags_text(sorted(self.instance.tags.names(), key=str.casefold))
         self.conflict = None  # what others changed, when this save is refused as stale (conflicts.py)
         if self.instance.pk:
             self.initial["base_revision"] = self.instance.revision
@@ -98,11 +124,25 @@ class ArticleAdminForm(forms.ModelForm):
                 )
         return cleaned
 
-    def clean_new_tags(self):
+    def clean_slug(self):
+        """The slug asked for, or, when another story has (or had) it, the next free one ("…-2").
+
+        The reader's address and the old addresses' redirects need a slug no other story
+        uses; the same headline twice is still two stories, as in WordPress. The story's
+        own slug always stays; `taken_slug` keeps what was asked for, for the admin to say.
+        """
+        wanted = self.cleaned_data.get("slug")
+        pk = self.instance.pk
+        if not wanted or (pk and wanted == self.instance.slug):  # read before the form sets it
+            return wanted
+        if Article.objects.filter(slug=wanted).exclude(pk=pk).exists() or is_old_slug_of_another(wanted, pk):
+            self.taken_slug = wanted
+            return unique_slug(Article, wanted, exclude_pk=pk)
+        return wanted
+
+    def clean_tags(self):
         """Tag names as they will be stored (newsroom.text's rule); one with nothing visible is refused."""
-        names = [
-            clean_text(name, multiline=False).strip() for name in parse_tags(self.cleaned_data["new_tags"])
-        ]
+        names = [clean_text(name, multiline=False).strip() for name in split_tags(self.cleaned_data["tags"])]
         if not all(names):
             raise forms.ValidationError(
                 "A tag needs a visible name: one of these is only spaces, control or direction characters."
@@ -115,10 +155,10 @@ class ArticleAdminForm(forms.ModelForm):
         return list(first_spelling.values())
 
     def save_tags(self, article: Article) -> None:
+        """The story's tags become those named; taggit matches an existing tag whatever its capitals."""
         if "tags" not in self.fields:
             return
-        tags = list(self.cleaned_data.get("tags") or [])
-        article.tags.set([*tags, *self.cleaned_data.get("new_tags", [])])
+        article.tags.set(self.cleaned_data.get("tags", []))
 
 
 class TagForm(forms.ModelForm):

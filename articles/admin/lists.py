@@ -27,9 +27,26 @@ class StoryCountMixin:
 
 @admin.register(Source)
 class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
-    list_display = ["name", "attribution", "canonical_to_original", "stories"]
+    list_display = ["name", "credit", "canonical_to_original", "stories"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "attribution", "homepage"]}),
+        ("Republishing", {"fields": ["terms", "canonical_to_original"]}),
+        ("About the source", {"fields": ["description"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The credit box shows, greyed, the credit an empty box gives: the source's name."""
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("attribution")
+        if field is not None:
+            field.widget.attrs = {**field.widget.attrs, "placeholder": obj.name if obj else "The name above"}
+        return form
+
+    @admin.display(description="credit under its stories", ordering="attribution")
+    def credit(self, obj):
+        return f"– {obj.attribution}"
 
 
 @admin.register(Section)

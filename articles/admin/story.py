@@ -1,6 +1,7 @@
 """The editors' admin for stories: the form, the workflow buttons and actions, revisions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -105,7 +106,7 @@ class ArticleAdmin(
     readonly_fields = ["state", "published_at", "updated_at", "preview_link"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_revision"]}),
-        ("Desk", {"fields": ["section", "tags", "new_tags"]}),
+        ("Desk", {"fields": ["section", "tags"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
@@ -184,13 +185,28 @@ class ArticleAdmin(
         return readonly
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if services.can_publish(request.user):
-            return fieldsets
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "schedule_at"]})
-            for name, options in fieldsets
-        ]
+        """The form's sections; "Syndication" is open when the story has (or is given) a source."""
+        publisher = services.can_publish(request.user)
+        posted = request.POST if request.method == "POST" else {}
+        syndicated = bool(obj and (obj.source_id or obj.original_url)) or any(
+            posted.get(field, "").strip() for field in ("source", "original_url")
+        )
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            options = {**options, "fields": [f for f in options["fields"] if publisher or f != "schedule_at"]}
+            if name == "Syndication" and syndicated:
+                options["classes"] = [c for c in options.get("classes", []) if c != "collapse"]
+            fieldsets.append((name, options))
+        return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Sections and sources can be added and changed from the story form, never deleted from it."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("section", "source") and isinstance(
+            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
+        ):
+            formfield.widget.can_delete_related = False
+        return formfield
 
     # --- list columns --------------------------------------------------------------
 
@@ -239,3 +255,9 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_tags(form.instance)
+        if form.taken_slug:  # said once the story is saved: a refused save changes no address
+            self.message_user(
+                request,
+                f"The address “{form.taken_slug}” was taken, so this story’s is “{form.instance.slug}”.",
+                messages.WARNING,
+            )

@@ -1,5 +1,6 @@
 """Building admin form posts the way a browser sends them."""
 
+from articles.forms import tags_text
 from articles.models import Article
 
 INLINES = ("bylines", "corrections")
@@ -24,7 +25,7 @@ def article_form_data(article: Article | None = None, **fields) -> dict:
         "section": "",
         "source": "",
         "original_url": "",
-        "new_tags": "",
+        "tags": "",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",
@@ -65,9 +66,7 @@ def article_form_data(article: Article | None = None, **fields) -> dict:
                     f"corrections-{i}-corrected_at_1": correction.corrected_at.strftime("%H:%M:%S"),
                 }
             )
-        tags = [str(t.pk) for t in article.tags.all()]
-        if tags:
-            data["tags"] = tags
+        data["tags"] = tags_text(article.tags.names())
     else:
         for prefix in INLINES:
             data.update(management_form(prefix))

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.articles.helpers import article_form_data
+from tests.articles.helpers import article_form_data, messages_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,13 +84,12 @@ def test_list_filters_and_search(editor_client):
     assert editor_client.get("/admin/articles/article/?state=bogus").status_code == 200
 
 
-def test_duplicate_slug_is_a_form_error_and_saves_nothing(editor_client):
+def test_a_taken_slug_gets_the_next_free_one_and_the_editor_is_told(editor_client):
     ArticleFactory(slug="port-deal")
     data = article_form_data(headline="Another port deal", slug="port-deal", body="<p>x</p>", _save="1")
-    response = editor_client.post("/admin/articles/article/add/", data)
-    assert response.status_code == 200
-    assert "Story with this Slug already exists." in response.content.decode()
-    assert Article.objects.filter(slug="port-deal").count() == 1
+    response = editor_client.post("/admin/articles/article/add/", data, follow=True)
+    assert "The address “port-deal” was taken, so this story’s is “port-deal-2”." in messages_of(response)
+    assert Article.objects.get(headline="Another port deal").slug == "port-deal-2"
 
 
 def test_missing_headline_and_bad_urls_are_form_errors(editor_client):
@@ -111,13 +110,13 @@ def test_new_and_existing_tags_are_saved(editor_client):
         headline="Tags",
         slug="tags",
         body="<p>x</p>",
-        tags=[str(existing.pk)],
-        new_tags="Ports, green fuel",
+        tags="freight, Ports, green fuel",
         _save="1",
     )
     assert editor_client.post("/admin/articles/article/add/", data).status_code == 302
-    names = set(Article.objects.get(slug="tags").tags.names())
-    assert names == {"Freight", "Ports", "green fuel"}
+    tags = {tag.name: tag.pk for tag in Article.objects.get(slug="tags").tags.all()}
+    assert tags.keys() == {"Freight", "Ports", "green fuel"} and tags["Freight"] == existing.pk
+    assert Tag.objects.count() == 3
 
 
 def test_tag_autocomplete_answers_editors(editor_client):

@@ -321,7 +321,7 @@ def test_admin_add_form_renders(editor_client):
     for prefix in ("bylines", "corrections"):
         assert f'name="{prefix}-TOTAL_FORMS"' in content
         assert f'name="{prefix}-INITIAL_FORMS"' in content
-    for field in ("headline", "slug", "standfirst", "body", "section", "new_tags"):
+    for field in ("headline", "slug", "standfirst", "body", "section", "tags"):
         assert f'name="{field}"' in content
 
 

@@ -33,7 +33,7 @@ def public_pages_of(client, story, tag) -> dict[str, int]:
 
 def test_an_emoji_tag_typed_in_the_story_form_gets_a_slug_and_every_page_answers(editor_client):
     section = SectionFactory()
-    data = admin_payload(section, new_tags='🚢, ",", ⚓⚓')
+    data = admin_payload(section, tags='🚢, ",", ⚓⚓')
     response = editor_client.post("/admin/articles/article/add/", data)
     assert response.status_code == 302, form_errors(response)
     story = Article.objects.get(slug=data["slug"])
@@ -58,7 +58,7 @@ def test_the_same_emoji_name_twice_gets_two_slugs():
 def test_a_tag_name_with_nothing_visible_is_refused_by_the_story_form(editor_client):
     section = SectionFactory()
     for typed in ['"\u202e"', 'Ports, "\u2066\u2069"', '"\x1b"']:
-        data = admin_payload(section, new_tags=typed)
+        data = admin_payload(section, tags=typed)
         response = editor_client.post("/admin/articles/article/add/", data)
         assert response.status_code == 200, typed
         assert "A tag needs a visible name" in response.content.decode()
@@ -69,7 +69,7 @@ def test_a_tag_name_with_nothing_visible_is_refused_by_the_story_form(editor_cli
 def test_tag_names_from_the_story_form_are_cleaned_and_match_existing_tags(editor_client):
     existing = Tag.objects.create(name="Ports")
     section = SectionFactory()
-    data = admin_payload(section, new_tags='"\u202ePorts", Green\x0bfuel, green fuel')
+    data = admin_payload(section, tags='"\u202ePorts", Green\x0bfuel, green fuel')
     response = editor_client.post("/admin/articles/article/add/", data)
     assert response.status_code == 302, form_errors(response)
     tags = {tag.pk: tag.name for tag in Article.objects.get().tags.all()}
