@@ -5,15 +5,17 @@ permission itself (so no route can skip it) and records a revision, so the
 history shows who moved a story and when.
 """
 
+import re
 from datetime import datetime
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Article
+from .slugs import unique_slug
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -84,8 +86,23 @@ def article_save(*, article: Article, by, base_revision: int | None) -> Article:
         article.revision = base_revision
     elif stored.exists():
         raise StaleStory(f"“{article.headline}” was saved by someone else since you opened it.", code="stale")
-    article.save()  # counts one more revision
+    _save_with_a_free_slug(article)  # counts one more revision
     return article
+
+
+def _save_with_a_free_slug(article: Article) -> None:
+    """Save; if another story took the slug in the same moment (both forms chose "…-2"), take the next."""
+    revision = article.revision
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        if not Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
+            raise
+        article.revision = revision
+        wanted = re.sub(r"-\d+$", "", article.slug)  # "berth-2" taken: "berth-3", not "berth-2-2"
+        article.slug = unique_slug(Article, wanted, exclude_pk=article.pk)
+        article.save()
 
 
 @transaction.atomic

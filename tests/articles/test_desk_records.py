@@ -147,3 +147,12 @@ def test_the_creator_of_a_new_story_is_its_reporter(reporter):
     story = Article(headline="Dredging starts", created_by=reporter)
     services.article_save(article=story, by=reporter, base_revision=None)
     assert story.pk and story.revision == 1
+
+
+def test_a_slug_taken_in_the_same_moment_becomes_the_next_free_one(editor):
+    """Two forms both chose "berth-2"; the second to write gets "berth-3" instead of an error."""
+    ArticleFactory(slug="berth")
+    ArticleFactory(slug="berth-2")
+    late = Article(headline="Berth", slug="berth-2", created_by=editor)
+    services.article_save(article=late, by=editor, base_revision=None)
+    assert Article.objects.get(pk=late.pk).slug == "berth-3"
