@@ -34,7 +34,7 @@ run: install
 	$(BIN)/python -m newsroom.run --port $(PORT)   # web server, task worker and newsletter scheduler
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The production stack under load (not a test; about 6 minutes, 4–5 once seeded): installs wrk
 # and nginx from Debian's packages if missing, seeds PostgreSQL's newsroom_bench, starts granian

@@ -35,6 +35,8 @@ def reports():
         # The demo site is always a SQLite file of its own: the SQLite run of the suite
         # (CI runs it on both) gives the same scores, so this one saves its minute.
         pytest.skip("Lighthouse's demo site does not use DATABASE_URL; the run on SQLite checks it")
+    if os.environ.get("NEWSROOM_SKIP_LIGHTHOUSE") == "1":
+        pytest.skip("NEWSROOM_SKIP_LIGHTHOUSE=1: CI runs Lighthouse after both passes, alone (.ci/run)")
     require(lighthouse.LIGHTHOUSE.is_file(), "Lighthouse is not installed: run `npm ci` or `make install`.")
     require(os.path.exists(lighthouse.CHROME), "Chromium is not installed: run `apt-get install chromium`.")
     require(shutil.which("node") is not None, "Node.js is not installed: run `apt-get install nodejs`.")
