@@ -138,8 +138,24 @@ def desk_addresses() -> dict[str, str]:
     }
 
 
+def editor_addresses() -> dict[str, str]:
+    """The story desk as the demo editor sees it: the story list and a syndicated story's form."""
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    story = Article.objects.published().filter(source__isnull=False).order_by("-published_at").first()
+    if story is None:
+        return {}
+    return {
+        "editor-list": reverse("admin:articles_article_changelist"),
+        "editor-story": reverse("admin:articles_article_change", args=[story.pk]),
+    }
+
+
 if __name__ == "__main__":
     django.setup()
     story = story_with_picture_and_comments()
     facts = {"lead_image": bool(story.lead_image), "comments": story.comment_count}
-    print(json.dumps({"pages": page_addresses(), "story": facts, "desk": desk_addresses()}))
+    desk = desk_addresses() | editor_addresses()
+    print(json.dumps({"pages": page_addresses(), "story": facts, "desk": desk}))

@@ -28,3 +28,67 @@ def take_editors(browser, site, out, compact_png) -> set[str]:
         print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
         context.close()
     return written
+
+
+def take_story_desk(browser, site, out, compact_png) -> set[str]:
+    """The story list and a story's form (laptop and phone), then what two editors on one story see:
+    the other's presence, a save refused with what changed, and unsaved words offered back."""
+    if "editor-story" not in site.desk:
+        return set()
+    written = set()
+
+    def shot(page, name: str, width: int) -> None:
+        page.wait_for_load_state("networkidle")
+        path = out / f"{name}-{width}.png"
+        path.write_bytes(compact_png(page.screenshot(animations="disabled", caret="hide")))
+        written.add(path.name)
+        print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
+
+    def signed_in(username: str, width: int = 1366):
+        context = browser.new_context(base_url=site.url, viewport={"width": width, "height": HEIGHTS[width]})
+        page = context.new_page()
+        sign_in(page, username)
+        return context, page
+
+    story = site.desk["editor-story"]
+    for width in (1366, 390):
+        context, page = signed_in("editor", width)
+        page.goto(site.desk["editor-list"])
+        shot(page, "editor-list", width)
+        page.goto(story)
+        shot(page, "editor-story", width)
+        if width == 1366:
+            page.locator("fieldset", has=page.locator("#id_tags")).scroll_into_view_if_needed()
+            shot(page, "editor-tags", width)
+        context.close()
+
+    admin_context, colleague = signed_in("admin")
+    colleague.goto(story)
+    context, page = signed_in("editor")
+    page.goto(story)
+    shot(page, "editor-presence", 1366)
+    colleague.get_by_label("Headline:").press("End")
+    colleague.keyboard.type(", the harbour master says")
+    colleague.get_by_role("button", name="Save and continue editing").click()
+    colleague.wait_for_load_state("networkidle")
+    page.locator(".ProseMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" The editor added this sentence while a colleague saved.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "editor-conflict", 1366)
+
+    # Words typed and never saved: the tab is closed (its leaving prompt accepted), the story reopened.
+    typing = context.new_page()
+    typing.goto(story)
+    typing.locator(".ProseMirror").click()
+    typing.keyboard.press("Control+End")
+    typing.keyboard.type(" A paragraph nobody saved.")
+    typing.on("dialog", lambda dialog: dialog.accept())
+    typing.close(run_before_unload=True)
+    page.wait_for_timeout(1000)
+    page.goto(story)
+    shot(page, "editor-autosave", 1366)
+    context.close()
+    admin_context.close()
+    return written

@@ -21,7 +21,7 @@ from PIL import Image
 
 from bench.demo_site import PAGE_TYPES, DemoSite
 from bench.desk_screenshots import take_desk
-from bench.editor_screenshots import take_editors
+from bench.editor_screenshots import take_editors, take_story_desk
 from bench.stack import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -86,6 +86,7 @@ def main(argv=None) -> int:
             context.close()
         written |= take_desk(browser, site, args.out, compact_png)
         written |= take_editors(browser, site, args.out, compact_png)
+        written |= take_story_desk(browser, site, args.out, compact_png)
         browser.close()
     for stale in args.out.glob("*.png"):
         if stale.name not in written:
