@@ -247,4 +247,3 @@ class TestNewStory:
         response = reporter_client.post("/admin/articles/article/autosave/discard/")
         assert response.status_code == 302 and response["Location"] == ADD
         assert not editing.Autosave.objects.exists()
-
