@@ -47,7 +47,7 @@ class Row:
 
 @dataclass
 class Panel:
-    key: str  # also the partial: admin/includes/desk_<key>.html, and the section's id
+    key: str  # also the rows' partial: admin/includes/desk_row_<key>.html, and the section's id
     title: str
     empty: str  # said when there are no rows
     rows: list[Row] = field(default_factory=list)
@@ -55,9 +55,16 @@ class Panel:
     all_url: str = ""
     all_label: str = ""
 
+    template = "admin/includes/desk_panel.html"
+
     @property
-    def template(self) -> str:
-        return f"admin/includes/desk_{self.key}.html"
+    def row_template(self) -> str:
+        return f"admin/includes/desk_row_{self.key}.html"
+
+    @property
+    def counted(self) -> bool:
+        """Queues show how many wait in them; lists of one's own work do not."""
+        return self.key in ("in_review", "scheduled", "sent_back")
 
     @property
     def more(self) -> bool:

@@ -34,6 +34,14 @@ def sign_in(page, username: str = "moderator") -> None:
     page.wait_for_url("**/admin/")
 
 
+def save_shot(page, out, name: str, width: int, compact_png) -> str:
+    """The page's first screen as out/<name>-<width>.png; the file name."""
+    path = out / f"{name}-{width}.png"
+    path.write_bytes(compact_png(page.screenshot(animations="disabled", caret="hide")))
+    print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
+    return path.name
+
+
 def take_desk(browser, site, out, compact_png) -> set[str]:
     """Every shot of SHOTS whose page the demo has; the file names written."""
     written = set()
@@ -49,9 +57,6 @@ def take_desk(browser, site, out, compact_png) -> set[str]:
             for press in keys:
                 page.keyboard.press(press)
                 page.wait_for_timeout(400)
-            path = out / f"{name}-{width}.png"
-            path.write_bytes(compact_png(page.screenshot(animations="disabled", caret="hide")))
-            written.add(path.name)
-            print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
+            written.add(save_shot(page, out, name, width, compact_png))
         context.close()
     return written

@@ -4,7 +4,7 @@ Taken by bench/screenshots.py (`make screenshots`) on the same demo site, signed
 demo `editor` (Daniel Koh) and `reporter`: the first screen of their desk (articles/desk.py).
 """
 
-from bench.desk_screenshots import HEIGHTS, sign_in
+from bench.desk_screenshots import HEIGHTS, save_shot, sign_in
 
 # (file name, account, width)
 SHOTS = [
@@ -22,10 +22,7 @@ def take_editors(browser, site, out, compact_png) -> set[str]:
         page = context.new_page()
         sign_in(page, username)
         page.wait_for_load_state("networkidle")
-        path = out / f"{name}-{width}.png"
-        path.write_bytes(compact_png(page.screenshot(animations="disabled", caret="hide")))
-        written.add(path.name)
-        print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
+        written.add(save_shot(page, out, name, width, compact_png))
         context.close()
     return written
 
@@ -39,10 +36,7 @@ def take_story_desk(browser, site, out, compact_png) -> set[str]:
 
     def shot(page, name: str, width: int) -> None:
         page.wait_for_load_state("networkidle")
-        path = out / f"{name}-{width}.png"
-        path.write_bytes(compact_png(page.screenshot(animations="disabled", caret="hide")))
-        written.add(path.name)
-        print(f"{path}: {path.stat().st_size // 1024} KB", flush=True)
+        written.add(save_shot(page, out, name, width, compact_png))
 
     def signed_in(username: str, width: int = 1366):
         context = browser.new_context(base_url=site.url, viewport={"width": width, "height": HEIGHTS[width]})

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def aisha(db):
-    return UserFactory(username="aisha", role="Editor", first_name="Aisha", last_name="Rahman")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben", role="Editor")
-
-
-@pytest.fixture
 def story(aisha):
     return ArticleFactory(created_by=aisha)
 

@@ -13,19 +13,12 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.comments.helpers import make_comment
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import REPORT_VIOLATIONS, sign_in
 from tests.e2e.reader_site import STATUS, make_reader_site, page_url
 from tests.e2e.test_quality import READER_PAGES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
-});
-"""
 
 
 @pytest.fixture

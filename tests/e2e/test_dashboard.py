@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from comments.models import HoldReason
 from tests.comments.helpers import make_comment
-from tests.e2e.helpers import sign_in
-from tests.e2e.test_csp import REPORT_VIOLATIONS
+from tests.e2e.helpers import sign_in, watched_page
 from tests.factories import ArticleFactory, CorrectionFactory, UserFactory
 from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
 
@@ -40,15 +39,9 @@ def newsroom(db):
 
 @pytest.fixture
 def desk(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768})
-    context.add_init_script(REPORT_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = []
-    page.on("console", lambda m: page.problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    page = watched_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_an_editor_opens_the_desk_and_a_story_in_review_with_one_click(desk, newsroom):

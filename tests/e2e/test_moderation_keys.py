@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment, Decision, HoldReason, RemovalReason, Report
 from tests.comments.helpers import make_comment
-from tests.e2e.helpers import sign_in
-from tests.e2e.test_csp import REPORT_VIOLATIONS
+from tests.e2e.helpers import sign_in, watched_page
 from tests.factories import ArticleFactory, UserFactory
 from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
 
@@ -28,16 +27,10 @@ ROWS = "article.mod-item:visible"
 def desk(browser, live_server):
     """A moderator's browser on the queue, with what its console said."""
     UserFactory(username="moderator", role="Moderator")
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768})
-    context.add_init_script(REPORT_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = []
-    page.on("console", lambda m: page.problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
+    page = watched_page(browser, live_server.url)
     sign_in(page, "moderator")
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
