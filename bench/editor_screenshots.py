@@ -65,7 +65,7 @@ def take_story_desk(browser, site, out, compact_png) -> set[str]:
     colleague.keyboard.type(", the harbour master says")
     colleague.get_by_role("button", name="Save and continue editing").click()
     colleague.wait_for_load_state("networkidle")
-    page.locator(".ProseMirror").click()
+    page.locator(".field-body .ProseMirror[contenteditable=true]").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" The editor added this sentence while a colleague saved.")
     page.get_by_role("button", name="Save and continue editing").click()
@@ -75,7 +75,7 @@ def take_story_desk(browser, site, out, compact_png) -> set[str]:
     # Words typed and never saved: the tab is closed (its leaving prompt accepted), the story reopened.
     typing = context.new_page()
     typing.goto(story)
-    typing.locator(".ProseMirror").click()
+    typing.locator(".field-body .ProseMirror[contenteditable=true]").click()
     typing.keyboard.press("Control+End")
     typing.keyboard.type(" A paragraph nobody saved.")
     typing.on("dialog", lambda dialog: dialog.accept())

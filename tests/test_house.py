@@ -20,6 +20,7 @@ Migrations are generated code and stay out; demo content is data and is spared t
 
 import ast
 import io
+import re
 import tokenize
 from functools import cache
 from pathlib import Path
@@ -250,3 +251,18 @@ def test_the_data_modules_hold_only_data(module):
             continue  # the docstring
         assert isinstance(node, ast.Assign), f"{module}:{node.lineno} is not data"
         ast.literal_eval(node.value)
+
+
+def unbalanced_braces(css: str) -> int:
+    """How many more `{` than `}` a stylesheet has, comments and strings left out."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", "", css)
+    return css.count("{") - css.count("}")
+
+
+def test_every_stylesheet_closes_each_rule_it_opens():
+    """A rule left open swallows the rest of its file; a merge did that once to the tag chips' styles."""
+    assert unbalanced_braces("a { color: red; /* } */ content: '{'") == 1
+    sheets = sorted((ROOT / "static" / "css").glob("*.css"))
+    assert sheets
+    assert [p.name for p in sheets if unbalanced_braces(p.read_text())] == []

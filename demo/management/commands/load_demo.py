@@ -52,8 +52,13 @@ ACCOUNTS = [
     ("admin", None, "superuser"),
 ]
 # The name a staff reply is signed with (the moderator's, on the story page), and the desk's
-# names for who wrote a story (the reporter's is their byline's).
-NAMES = {"moderator": ("Lena", "Ortiz"), "editor": ("Daniel", "Koh"), "reporter": ("Nur Aisyah", "Rahman")}
+# names for who wrote a story (the reporter's is their byline's) and who else is editing one.
+NAMES = {
+    "moderator": ("Lena", "Ortiz"),
+    "editor": ("Daniel", "Koh"),
+    "reporter": ("Nur Aisyah", "Rahman"),
+    "admin": ("Ines", "Moreau"),
+}
 
 STATE_LABELS = {
     "published": "published",
@@ -111,10 +116,12 @@ class Command(BaseCommand):
             created = user is None
             if created:
                 email = f"{username}@newsroom.example"
+                first, last = NAMES.get(username, ("", ""))
                 if group is None:
-                    user = User.objects.create_superuser(username, email, demo_password(username))
+                    user = User.objects.create_superuser(
+                        username, email, demo_password(username), first_name=first, last_name=last
+                    )
                 else:
-                    first, last = NAMES.get(username, ("", ""))
                     user = User.objects.create_user(
                         username,
                         email,
