@@ -94,6 +94,9 @@ def axe_violations(page, tags=WCAG_TAGS) -> list[dict]:
                 "axe-core did not load into the page; a Content-Security-Policy that blocks inline "
                 "scripts needs the browser context created with bypass_csp=True."
             )
+    # A colour scheme just switched starts the buttons' colour transitions; on a busy machine
+    # axe could measure a colour halfway (CI runs two suites at once). Measure the settled page.
+    page.evaluate("Promise.allSettled(document.getAnimations().map((animation) => animation.finished))")
     violations = []
     for v in page.evaluate(_RUN_AXE, list(tags)):
         nodes = [
