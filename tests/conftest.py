@@ -32,7 +32,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    """Each test starts with empty caches: no page, fragment or rate count left by another."""
+    """Each test starts and ends with empty caches: no page, fragment or rate count passes between
+    tests (a browser test's live server may still write one as the test ends)."""
+    for cache in caches.all():
+        cache.clear()
+    yield
     for cache in caches.all():
         cache.clear()
 
@@ -53,6 +57,11 @@ def other_reporter(db):
 
 
 @pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator", role="Moderator")
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client
@@ -61,6 +70,12 @@ def editor_client(client, editor):
 @pytest.fixture
 def reporter_client(client, reporter):
     client.force_login(reporter)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
     return client
 
 

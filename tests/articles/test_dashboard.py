@@ -40,12 +40,6 @@ def waiting_since(article, hours_ago: float) -> None:
 
 
 @pytest.fixture
-def moderator_client(client, db):
-    client.force_login(UserFactory(username="moderator", role="Moderator"))
-    return client
-
-
-@pytest.fixture
 def aisha(editor):
     editor.first_name, editor.last_name = "Aisha", "Rahman"
     editor.save()

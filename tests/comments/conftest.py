@@ -3,18 +3,9 @@ import time
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from comments.forms import CommentForm
 from tests.factories import ArticleFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits and the moderators' mail throttle live in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

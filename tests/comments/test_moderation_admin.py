@@ -25,17 +25,6 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-@pytest.fixture
-def moderator(db):
-    return UserFactory(username="moderator", role="Moderator")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def ago(**delta):
     return timezone.now() - timedelta(**delta)
 

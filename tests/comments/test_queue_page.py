@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
 
 
-@pytest.fixture
-def moderator_client(client):
-    client.force_login(UserFactory(username="moderator", role="Moderator"))
-    return client
-
-
 def held(article, **fields):
     return make_comment(article, is_public=False, hold_reasons=[HoldReason.FIRST_TIME], **fields)
 

@@ -20,17 +20,6 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 COUNT_KEYS = {"waiting", "reported", "held", "visible", "spam", "removed", "all"}
 
 
-@pytest.fixture
-def moderator(db):
-    return UserFactory(username="moderator", role="Moderator")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def held(article, **fields):
     return make_comment(article, is_public=False, hold_reasons=[HoldReason.FIRST_TIME], **fields)
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -90,14 +89,6 @@ POKE = """
   }
 }
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits and reader pages live in the cache, which the live server shares with the test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

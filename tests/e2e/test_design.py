@@ -7,7 +7,6 @@ screen, destructive buttons that look it, and a dark theme that passes axe.
 """
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from articles.models import NEWEST_FIRST, Article
@@ -22,15 +21,6 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 TAP = 44
 HEADER_SHARE = 0.15  # of the first screen, at most
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for cache in caches.all():
-        cache.clear()
-    yield
-    for cache in caches.all():
-        cache.clear()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ header is `header.site-header`.
 """
 
 import pytest
-from django.core.cache import caches
 
 from tests.e2e.reader_site import PAGE_TYPES, STATUS, make_reader_site, page_url
 
@@ -84,12 +83,6 @@ ITEMS_WITHOUT_PICTURE = """([selector, withPicture]) => {
     .map((item) => item.textContent.trim().replace(/\\s+/g, " ").slice(0, 70));
   return {count: items.length, missing};
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for cache in caches.all():
-        cache.clear()  # a page another test cached would show that test's stories
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ story page stays at zero axe-core violations and zero Nu Html Checker errors.
 import re
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -23,15 +22,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HELD_TEXT = "The harbour master said the silt would go north, not south."
 REPLY = "Thank you: the port's plan, page 12, says the silt goes to the reclamation site."
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    for cache in caches.all():
-        cache.clear()
-    yield
-    for cache in caches.all():
-        cache.clear()
 
 
 @pytest.fixture

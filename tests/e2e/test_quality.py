@@ -42,13 +42,6 @@ def clear_caches():
         cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    clear_caches()  # a page cached by an earlier test would hide this test's data
-    yield
-    clear_caches()
-
-
 @pytest.fixture(scope="module")
 def nu_report(django_db_setup, django_db_blocker):
     """Nu Html Checker errors for every reader page that exists, from one vnu.jar run.

@@ -7,7 +7,6 @@ from itertools import count
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -19,14 +18,6 @@ from tests.factories import ArticleFactory
 from tests.subscriptions.smtp_sink import SmtpSink
 
 _numbers = count(1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Sign-up rate limits (and cached reader pages) live in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_subscriber(*, sections=(), tags=(), **fields) -> Subscriber:
