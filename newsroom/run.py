@@ -27,6 +27,7 @@ def commands(port: int) -> dict[str, list[str]]:
         "web": [*manage, "runserver", f"127.0.0.1:{port}"],
         "worker": [*manage, "db_worker", "--interval", "1"],
         "scheduler": [*manage, "newsletter_scheduler"],
+        "readership": [*manage, "readership_fold"],
     }
 
 

@@ -15,6 +15,7 @@ handler500 = "newsroom.errors.server_error"  # a database outage is a 503 "try a
 
 urlpatterns = [
     # Before the admin's own: its "View on site" answers any member of staff for any object.
+    path("", include("readership.urls")),  # first: the beacon is the most frequent request
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("favicon.ico", site_files.favicon),

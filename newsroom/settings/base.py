@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "wordpress",
+    "readership",
     "demo",  # `manage.py load_demo`, the demo newsroom `make run` shows; no models
 ]
 
@@ -168,6 +169,16 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # each Redis failure the cache passes over is logged
+
+# Readership (readership/): each story view the site's beacon reports is one increment in
+# this Redis, folded into the database each minute (`manage.py readership_fold`). Redis,
+# not the cache: counts must not be evicted, and must be shared by every process. Without
+# a Redis there (development without one), views are not counted and nothing else fails.
+NEWSROOM_READERSHIP_REDIS_URL = os.environ.get(
+    "READERSHIP_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+)
+NEWSROOM_READERSHIP_KEY_PREFIX = os.environ.get("READERSHIP_KEY_PREFIX", "newsroom:")
+NEWSROOM_MOST_READ = 5  # stories in "Most read" (the last 24 hours)
 # Whole reader pages for anonymous readers, and the shared parts of pages (a story's comment
 # thread, story cards) kept between renders (docs/reader-site.md). Both on unless set to 0;
 # the bench turns them off to measure what an uncached page costs.

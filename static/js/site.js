@@ -10,7 +10,40 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   inlineReplies();
   rememberCommenter();
+  countView();
 });
+
+// Readership (readership/views.py): one beacon per story shown, carrying the story and the
+// referring site's domain only. Nothing is sent for a reader who asks not to be tracked, nor
+// for a page that is never shown (a prerender, a tab opened in the background and closed).
+function countView() {
+  const story = document.querySelector("[data-readership-story]");
+  if (!story || !navigator.sendBeacon) return;
+  if (navigator.globalPrivacyControl || navigator.doNotTrack === "1") return;
+  const send = () => {
+    const body = new URLSearchParams({ story: story.dataset.readershipStory, ref: referringHost() });
+    navigator.sendBeacon(story.dataset.readershipUrl, body);
+  };
+  if (document.visibilityState === "visible") {
+    send();
+    return;
+  }
+  const whenShown = () => {
+    if (document.visibilityState !== "visible") return;
+    document.removeEventListener("visibilitychange", whenShown);
+    send();
+  };
+  document.addEventListener("visibilitychange", whenShown);
+}
+
+function referringHost() {
+  try {
+    const from = new URL(document.referrer);
+    return from.host === location.host ? "" : from.hostname;
+  } catch {
+    return "";  // no referrer, or not a URL
+  }
+}
 
 // "Reply" opens the story's comment form under the comment instead of a new page.
 function inlineReplies() {

@@ -1,0 +1,57 @@
+"""The first half of counting: one beacon, two increments in Redis (the fold does the rest).
+
+Redis keeps two hashes until the next fold (readership/folding.py) takes them:
+
+- VIEWS:     field "<story id>:<YYYYmmddHH>"           one per story and hour (UTC)
+- REFERRERS: field "<story id>:<YYYYmmdd>:<domain>"   one per story, day and referring site
+
+Nothing about the reader is written: no address, no user agent, no cookie. Whether the
+story is public is the fold's question, asked once a minute for every story at once
+(a beacon costs no database query). When Redis cannot be reached the view is not
+counted and the beacon is answered all the same: that is the one way counts are lost.
+"""
+
+import logging
+from datetime import datetime
+
+import redis
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+_client: redis.Redis | None = None
+
+
+def key(name: str) -> str:
+    return f"{settings.NEWSROOM_READERSHIP_KEY_PREFIX}readership:{name}"
+
+
+VIEWS = "views"
+REFERRERS = "referrers"
+
+
+def client() -> redis.Redis:
+    """One connection pool per process, with short timeouts: a hung Redis costs a beacon 250 ms at most."""
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(
+            settings.NEWSROOM_READERSHIP_REDIS_URL,
+            socket_timeout=0.25,
+            socket_connect_timeout=0.25,
+            health_check_interval=30,
+        )
+    return _client
+
+
+def view_record(*, story_id: int, domain: str, at: datetime) -> bool:
+    """Count one view of `story_id` at `at` (UTC), from `domain` ("" for none); False if Redis is away."""
+    pipe = client().pipeline(transaction=False)
+    pipe.hincrby(key(VIEWS), f"{story_id}:{at:%Y%m%d%H}", 1)
+    if domain:
+        pipe.hincrby(key(REFERRERS), f"{story_id}:{at:%Y%m%d}:{domain}", 1)
+    try:
+        pipe.execute()
+    except redis.RedisError as error:
+        logger.warning("Readership: a view was not counted, Redis is away (%s).", error)
+        return False
+    return True
