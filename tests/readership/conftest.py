@@ -1,0 +1,50 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from readership import counting
+from readership.folding import FOLDS
+from readership.models import StoryHour, StoryReferrer
+from tests.factories import ArticleFactory
+
+# A browser's user agent (crawlerdetect takes HeadlessChrome, curl and the test client's own for bots).
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def clear_counts() -> None:
+    """Every readership key of this test process in Redis (its prefix is the process's own)."""
+    redis = counting.client()
+    keys = list(redis.scan_iter(match=f"{counting.key('')}*", count=1000))
+    if keys:
+        redis.delete(*keys)
+    assert not redis.exists(counting.key(FOLDS))
+
+
+@pytest.fixture
+def counts():
+    """Real Redis, empty before and after the test."""
+    clear_counts()
+    yield counting.client()
+    clear_counts()
+
+
+@pytest.fixture
+def story(db):
+    return ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+
+
+def beacon(client, story_id, ref: str = "", **headers):
+    """What static/js/site.js sends for one story view."""
+    headers.setdefault("HTTP_USER_AGENT", BROWSER)
+    return client.post("/readership/view/", {"story": str(story_id), "ref": ref}, **headers)
+
+
+def record_views(article, views_by_hour: dict[datetime, int], referrers: dict[str, int] | None = None):
+    """Counts as a fold leaves them: {hour (UTC): views}, and {domain: views} on the first hour's day."""
+    for hour, views in views_by_hour.items():
+        StoryHour.objects.create(article=article, hour=hour.astimezone(UTC), views=views)
+    first = min(views_by_hour).astimezone(UTC).date()
+    for domain, views in (referrers or {}).items():
+        StoryReferrer.objects.create(article=article, day=first, domain=domain, views=views)
