@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
+from readership import counting
+from readership.folding import FOLDS
 from tests.factories import UserFactory
 
 # Checks whose answer does not depend on the database, which CI runs once (on its SQLite pass;
@@ -98,3 +100,20 @@ def public_site_url(settings, db):
     Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "wrong.example", "name": "x"})
     yield
     Site.objects.clear_cache()
+
+
+def clear_counts() -> None:
+    """Every readership key of this test process in Redis (its prefix is the process's own)."""
+    redis = counting.client()
+    keys = list(redis.scan_iter(match=f"{counting.key('')}*", count=1000))
+    if keys:
+        redis.delete(*keys)
+    assert not redis.exists(counting.key(FOLDS))
+
+
+@pytest.fixture
+def counts():
+    """Real Redis, empty before and after the test."""
+    clear_counts()
+    yield counting.client()
+    clear_counts()

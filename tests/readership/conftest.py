@@ -2,8 +2,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from readership import counting
-from readership.folding import FOLDS
 from readership.models import StoryHour, StoryReferrer
 from tests.factories import ArticleFactory
 
@@ -11,23 +9,6 @@ from tests.factories import ArticleFactory
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
-
-
-def clear_counts() -> None:
-    """Every readership key of this test process in Redis (its prefix is the process's own)."""
-    redis = counting.client()
-    keys = list(redis.scan_iter(match=f"{counting.key('')}*", count=1000))
-    if keys:
-        redis.delete(*keys)
-    assert not redis.exists(counting.key(FOLDS))
-
-
-@pytest.fixture
-def counts():
-    """Real Redis, empty before and after the test."""
-    clear_counts()
-    yield counting.client()
-    clear_counts()
 
 
 @pytest.fixture
