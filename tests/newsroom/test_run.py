@@ -1,4 +1,4 @@
-"""`make run` starts the web server, the worker, the scheduler and the readership fold together, and stops them together."""
+"""`make run` starts the web server, worker, scheduler and readership fold as one, and stops them as one."""
 
 import http.cookiejar
 import os

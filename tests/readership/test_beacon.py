@@ -2,16 +2,15 @@
 
 import socket
 import time
-from contextlib import contextmanager
 
 import pytest
-from django.test import override_settings
+from django.core.management import call_command
 
 from readership import counting
 from readership.models import Fold, StoryHour, StoryReferrer
 from tests.factories import ArticleFactory, UserFactory
 
-from .conftest import BROWSER, beacon
+from .conftest import BROWSER, beacon, closed_port
 
 URL = "/readership/view/"
 
@@ -76,7 +75,8 @@ def test_get_is_not_a_beacon(client, counts, story):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "abc", "-1", "0", "+1", " 1", "1.0", "2147483648", "99999999999999999999999", "١٢", "１２", "²"]
+    "value",
+    ["", "abc", "-1", "0", "+1", " 1", "1.0", "2147483648", "99999999999999999999999", "١٢", "１２", "²"],
 )
 def test_a_malformed_story_id_is_a_400_never_a_500(client, counts, value):
     response = client.post(URL, {"story": value}, HTTP_USER_AGENT=BROWSER)
@@ -137,29 +137,6 @@ def test_the_answer_is_not_stored_sets_no_cookie_and_varies_on_nothing_for_reade
     assert response.content == b""
 
 
-@pytest.fixture
-def redis_at():
-    """Point the readership at another Redis address for the test (the client is made anew)."""
-
-    @contextmanager
-    def at(url):
-        counting.client_reset()
-        try:
-            with override_settings(NEWSROOM_READERSHIP_REDIS_URL=url):
-                yield
-        finally:
-            counting.client_reset()
-
-    yield at
-    counting.client_reset()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_with_redis_away_the_beacon_is_answered_at_once_and_the_site_works(client, db, redis_at, caplog):
     story = ArticleFactory(live=True, headline="Ferry timetable changes")
     with redis_at(f"redis://127.0.0.1:{closed_port()}/0"):
@@ -188,13 +165,10 @@ AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
 def test_no_address_user_agent_or_cookie_is_written_anywhere(client, counts, story):
-    from django.core.management import call_command
-
     client.cookies["reader"] = "c00kie-b1scuit"
     for ref in ("example.org", "", "www.news.example.net"):
-        response = beacon(
-            client, story.pk, ref=ref, REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=ADDRESS, HTTP_USER_AGENT=AGENT
-        )
+        reader = {"REMOTE_ADDR": ADDRESS, "HTTP_X_FORWARDED_FOR": ADDRESS, "HTTP_USER_AGENT": AGENT}
+        response = beacon(client, story.pk, ref=ref, **reader)
         assert response.status_code == 204
     stored = redis_text(counts)
     call_command("readership_fold", "--once", verbosity=0)

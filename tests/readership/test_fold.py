@@ -1,4 +1,4 @@
-"""The fold: Redis's counts reach the database exactly once, in the right hours and days, for public stories."""
+"""The fold: Redis's counts reach the database exactly once, in their hours and days, public stories only."""
 
 import logging
 import os
@@ -17,8 +17,7 @@ from readership.management.commands.readership_fold import Command
 from readership.models import Fold, StoryHour, StoryReferrer
 from tests.factories import ArticleFactory
 
-from .conftest import BROWSER, beacon
-from .test_beacon import closed_port, redis_at  # noqa: F401 (a fixture)
+from .conftest import BROWSER, beacon, closed_port
 
 ELEVEN = datetime(2030, 3, 2, 11, tzinfo=UTC)
 BOTS = [
