@@ -1,5 +1,6 @@
 """The beacon (POST /readership/view/): which views it counts in Redis, and what it answers."""
 
+import importlib
 import socket
 import time
 
@@ -203,3 +204,29 @@ def table_text() -> str:
 def test_a_content_length_that_is_not_a_small_number_is_a_400(client, counts, story, length):
     response = client.post(URL, {"story": story.pk}, HTTP_USER_AGENT=BROWSER, CONTENT_LENGTH=length)
     assert response.status_code == 400
+
+
+def test_the_privacy_page_says_what_is_counted_and_what_is_not(client, db):
+    page = " ".join(client.get("/privacy/").content.decode().split())
+    assert "What we count" in page and "What we do not count or keep" in page
+    for words in ("its domain only", "not your IP address", "Global Privacy Control or Do Not Track"):
+        assert words in page
+    assert "robots" in page and "staff" in page
+
+
+def test_an_edited_privacy_page_is_left_as_the_editors_wrote_it(db):
+    from django.apps import apps
+    from django.contrib.flatpages.models import FlatPage
+
+    migration = importlib.import_module("readership.migrations.0002_privacy_page")
+    page = FlatPage.objects.get(url="/privacy/")
+    page.content = "<p>Our own words.</p>"
+    page.save()
+    migration.backwards(apps, None)
+    migration.forwards(apps, None)
+    page.refresh_from_db()
+    assert page.content == "<p>Our own words.</p>"
+    FlatPage.objects.filter(pk=page.pk).update(content=migration.SHIPPED)
+    migration.forwards(apps, None)
+    page.refresh_from_db()
+    assert page.content == migration.PRIVACY
