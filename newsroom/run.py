@@ -1,11 +1,11 @@
-"""`make run`: the web server, the task worker and the newsletter scheduler, started and stopped together.
+"""`make run`: web server, task worker, newsletter scheduler and readership fold, started and stopped as one.
 
     python -m newsroom.run [--port 8000]
 
 Each runs as its own `manage.py` process with this one's environment, plus
 SITE_URL=http://127.0.0.1:<port> unless SITE_URL is set: the settings build every
 link in feeds, mail and the admin from it, so it must name the port served. Ctrl+C
-(or SIGTERM) stops all three; if any of them exits, the others are stopped too,
+(or SIGTERM) stops all four; if any of them exits, the others are stopped too,
 so a broken worker never hides behind a running web server.
 """
 
@@ -32,7 +32,7 @@ def commands(port: int) -> dict[str, list[str]]:
 
 
 def environment(port: int) -> dict[str, str]:
-    """The environment of the three: this one's, with SITE_URL on `port` unless it is set."""
+    """The environment of the four: this one's, with SITE_URL on `port` unless it is set."""
     env = dict(os.environ)
     if not env.get("SITE_URL"):
         env["SITE_URL"] = f"http://127.0.0.1:{port}"
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
                     stopping = failed = True
             time.sleep(0.5)
     finally:
-        print("[run] stopping web, worker and scheduler", flush=True)
+        print("[run] stopping web, worker, scheduler and readership", flush=True)
         stop(processes)
     return 1 if failed else 0
 

@@ -15,7 +15,7 @@ from crawlerdetect import CrawlerDetect
 MAX_STORY_ID = 2**31 - 1
 # A host name: dot-separated labels of letters, digits and hyphens (IDNs arrive as punycode).
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})*$")
+DOMAIN = re.compile(rf"(?=.{{1,253}}\Z){LABEL}(\.{LABEL})*")
 
 _detector = CrawlerDetect()
 
@@ -49,4 +49,4 @@ def referring_domain(value: str, own_host: str) -> str:
         host = host[4:]
     if not host or host == own_host.lower().removeprefix("www."):
         return ""
-    return host if DOMAIN.match(host) else ""
+    return host if DOMAIN.fullmatch(host) else ""

@@ -12,14 +12,19 @@ counted and the beacon is answered all the same: that is the one way counts are 
 """
 
 import logging
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
 _client: redis.Redis | None = None
+_last_warning = float("-inf")
+WARN_EVERY = 60  # seconds: a Redis that is away costs one log line a minute, not one per beacon
 
 
 def key(name: str) -> str:
@@ -31,7 +36,8 @@ REFERRERS = "referrers"
 
 
 def client() -> redis.Redis:
-    """One connection pool per process, with short timeouts: a hung Redis costs a beacon 250 ms at most."""
+    """One connection pool per process, with short timeouts and no retry: a hung Redis costs a beacon
+    250 ms at most (redis-py would otherwise try again, up to ten times)."""
     global _client
     if _client is None:
         _client = redis.Redis.from_url(
@@ -39,12 +45,23 @@ def client() -> redis.Redis:
             socket_timeout=0.25,
             socket_connect_timeout=0.25,
             health_check_interval=30,
+            retry=Retry(NoBackoff(), 0),
         )
     return _client
 
 
+def client_reset() -> None:
+    """Forget the connection pool, so the next client() reads NEWSROOM_READERSHIP_REDIS_URL again."""
+    global _client
+    if _client is not None:
+        _client.close()
+    _client = None
+
+
 def view_record(*, story_id: int, domain: str, at: datetime) -> bool:
     """Count one view of `story_id` at `at` (UTC), from `domain` ("" for none); False if Redis is away."""
+    global _last_warning
+    at = at.astimezone(UTC)
     pipe = client().pipeline(transaction=False)
     pipe.hincrby(key(VIEWS), f"{story_id}:{at:%Y%m%d%H}", 1)
     if domain:
@@ -52,6 +69,8 @@ def view_record(*, story_id: int, domain: str, at: datetime) -> bool:
     try:
         pipe.execute()
     except redis.RedisError as error:
-        logger.warning("Readership: a view was not counted, Redis is away (%s).", error)
+        if time.monotonic() - _last_warning >= WARN_EVERY:
+            _last_warning = time.monotonic()
+            logger.warning("Readership: views are not being counted, Redis is away (%s).", error)
         return False
     return True

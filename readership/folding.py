@@ -1,17 +1,17 @@
 """The second half of counting: each minute, Redis's counts are added to the database, exactly once.
 
-1. A Lua script renames the two hashes to ones named by a new token and files the
+1. `counts_take`: a Lua script renames the two hashes to ones named by a new token and files the
    token in a set, in one atomic step: a beacon counts either in this fold or the next.
-2. For each token in the set (this one, and any a fold that died left behind), in one
+2. `token_store`, for each token in the set (this one, and any a fold that died left behind), in one
    transaction: unless a Fold row with that token exists (that fold committed but died
    before cleaning up), the counts of public stories are added to StoryHour and
    StoryReferrer and a Fold row is written with the token.
-3. The renamed hashes and the token are deleted.
+3. `token_forget`: the renamed hashes are deleted, then the token.
 
 A beacon for a story that is not public now (a draft, an unknown or deleted id) is
-dropped here and counted in Fold.dropped. Folds serialise on the database: only one
-adds at a time (select_for_update on the rows it updates; a clash on a new row is
-retried from the start, which the token makes harmless).
+dropped here and counted in Fold.dropped. Two folds at once are safe: the rows they
+update are locked (select_for_update), a clash on a new row or on the token's Fold row
+rolls one back and it starts again, and then finds the token stored.
 """
 
 import logging
@@ -57,22 +57,38 @@ class FoldResult:
 def readership_fold() -> FoldResult:
     """Add every count waiting in Redis to the database; what a fold before this one left, too."""
     redis = counting.client()
-    token = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}"
-    keys = [counting.key(counting.VIEWS), counting.key(counting.REFERRERS)]
-    redis.eval(_TAKE, 5, *keys, _taken(token, counting.VIEWS), _taken(token, counting.REFERRERS),
-               counting.key(FOLDS), token)  # fmt: skip
+    counts_take(redis)
     result = FoldResult()
     for pending in sorted(member.decode() for member in redis.smembers(counting.key(FOLDS))):
-        views = _read(redis, _taken(pending, counting.VIEWS))
-        fold = _store(pending, views, _read(redis, _taken(pending, counting.REFERRERS)))
+        fold = token_store(redis, pending)
         if fold is not None:
             result.views += fold.views
             result.dropped += fold.dropped
         result.tokens += 1
-        redis.delete(_taken(pending, counting.VIEWS), _taken(pending, counting.REFERRERS))
-        redis.srem(counting.key(FOLDS), pending)
+        token_forget(redis, pending)
     Fold.objects.filter(folded_at__lt=timezone.now() - KEEP_FOLD_RECORDS).delete()
     return result
+
+
+def counts_take(redis) -> str:
+    """Step 1: rename the waiting counts to hashes named by a new token, filed among the pending ones."""
+    token = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}"
+    keys = [counting.key(counting.VIEWS), counting.key(counting.REFERRERS)]
+    redis.eval(_TAKE, 5, *keys, _taken(token, counting.VIEWS), _taken(token, counting.REFERRERS),
+               counting.key(FOLDS), token)  # fmt: skip
+    return token
+
+
+def token_store(redis, token: str) -> Fold | None:
+    """Step 2: add a token's counts to the tables; None if a fold stored that token already."""
+    views = _read(redis, _taken(token, counting.VIEWS))
+    return _store(token, views, _read(redis, _taken(token, counting.REFERRERS)))
+
+
+def token_forget(redis, token: str) -> None:
+    """Step 3: delete a stored token's hashes, then the token (a fold that dies in between is harmless)."""
+    redis.delete(_taken(token, counting.VIEWS), _taken(token, counting.REFERRERS))
+    redis.srem(counting.key(FOLDS), token)
 
 
 def _read(redis, name: str) -> dict[str, int]:

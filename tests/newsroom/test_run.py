@@ -1,4 +1,4 @@
-"""`make run` starts the web server, the worker and the scheduler together, and stops them together."""
+"""`make run` starts the web server, worker, scheduler and readership fold as one, and stops them as one."""
 
 import http.cookiejar
 import os
@@ -74,7 +74,7 @@ def database(tmp_path):
     return env
 
 
-def test_three_processes_start_together_and_stop_together(database):
+def test_four_processes_start_together_and_stop_together(database):
     port = free_port()
     run = subprocess.Popen(
         [sys.executable, "-m", "newsroom.run", "--port", str(port)], cwd=ROOT, env=database
@@ -91,10 +91,11 @@ def test_three_processes_start_together_and_stop_together(database):
                 time.sleep(0.3)
         children = children_of(run.pid)
         commands = {cmdline(pid) for pid in children}
-        assert len(children) == 3
+        assert len(children) == 4
         assert any(b"runserver" in c for c in commands)
         assert any(b"db_worker" in c for c in commands)
         assert any(b"newsletter_scheduler" in c for c in commands)
+        assert any(b"readership_fold" in c for c in commands)
         run.send_signal(signal.SIGTERM)
         assert run.wait(timeout=30) == 0
         time.sleep(0.2)
@@ -110,7 +111,7 @@ def test_if_one_dies_the_others_stop(database):
     )
     try:
         deadline = time.monotonic() + 20
-        while len(children_of(run.pid)) < 3:
+        while len(children_of(run.pid)) < 4:
             assert time.monotonic() < deadline
             time.sleep(0.2)
         children = children_of(run.pid)
@@ -167,8 +168,8 @@ def test_on_another_port_every_process_and_every_link_uses_it(database):
     try:
         wait_for(f"{site}/")
         children = children_of(run.pid)
-        assert len(children) == 3
-        assert {environ_of(pid).get("SITE_URL") for pid in children} == {site}  # web, worker, scheduler
+        assert len(children) == 4
+        assert {environ_of(pid).get("SITE_URL") for pid in children} == {site}  # web, worker, scheduler, fold
         with urllib.request.urlopen(f"{site}/feed/", timeout=5) as response:  # noqa: S310
             feed = response.read().decode()
         assert f"<link>{site}/</link>" in feed and ":8000" not in feed

@@ -1,6 +1,9 @@
+import socket
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from django.test import override_settings
 
 from readership.models import StoryHour, StoryReferrer
 from tests.factories import ArticleFactory
@@ -29,3 +32,27 @@ def record_views(article, views_by_hour: dict[datetime, int], referrers: dict[st
     first = min(views_by_hour).astimezone(UTC).date()
     for domain, views in (referrers or {}).items():
         StoryReferrer.objects.create(article=article, day=first, domain=domain, views=views)
+
+
+@pytest.fixture
+def redis_at():
+    """Point the readership at another Redis address for the test (the client is made anew)."""
+
+    @contextmanager
+    def at(url):
+        counting.client_reset()
+        try:
+            with override_settings(NEWSROOM_READERSHIP_REDIS_URL=url):
+                yield
+        finally:
+            counting.client_reset()
+
+    yield at
+    counting.client_reset()
+
+
+def closed_port() -> int:
+    """A port on which nothing listens (a Redis that is away)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -4,20 +4,24 @@
     manage.py readership_fold --once    # one fold, then exit (tests, or cron every minute)
 
 Each fold also recomputes "Most read" (readership/ranking.py), so the site's list is at
-most a minute behind the counts.
+most a minute behind the counts. A fold that fails (Redis or the database away) leaves
+its counts where they were for the next one: the loop logs one line and carries on,
+`--once` logs the same line and exits with status 1.
 """
 
 import logging
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+import redis
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from readership.folding import readership_fold
 from readership.ranking import most_read_refresh
 
 logger = logging.getLogger(__name__)
+REDIS_AWAY = "Readership: no fold, Redis cannot be reached (%s); the counts it holds wait for the next fold."
 
 
 class Command(BaseCommand):
@@ -30,30 +34,31 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once, interval, verbosity, **options):
+        if once:
+            if not self.round(verbosity):
+                raise CommandError("The readership fold failed (see the log line above).")
+            return
         stop = threading.Event()
-        if not once:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
-            if verbosity:
-                self.stdout.write(f"Readership: a fold every {interval:g} s; SIGTERM or Ctrl-C stops it.")
-        while True:
-            if once:
-                self.fold(verbosity)
-                break
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        if verbosity:
+            self.stdout.write(f"Readership: a fold every {interval:g} s; SIGTERM or Ctrl-C stops it.")
+        while not stop.is_set():
             close_old_connections()
-            try:
-                self.fold(verbosity)
-            except Exception:
-                logger.exception("A readership fold failed; its counts wait in Redis for the next one.")
-            if stop.wait(interval):
-                break
+            self.round(verbosity)
+            stop.wait(interval)
 
-    def fold(self, verbosity: int) -> None:
-        result = readership_fold()
-        most_read_refresh()
-        if verbosity > 1 or (verbosity and once_output(result)):
+    def round(self, verbosity: int = 1) -> bool:
+        """One fold and "Most read"; False (and one log line) if it failed."""
+        try:
+            result = readership_fold()
+            most_read_refresh()
+        except redis.RedisError as error:
+            logger.error(REDIS_AWAY, error)
+            return False
+        except Exception:
+            logger.exception("Readership: a fold failed; its counts wait in Redis for the next one.")
+            return False
+        if verbosity > 1 or (verbosity and (result.views or result.dropped)):
             self.stdout.write(f"Folded {result.views} views ({result.dropped} not public).")
-
-
-def once_output(result) -> bool:
-    return bool(result.views or result.dropped)
+        return True
