@@ -86,7 +86,7 @@ def test_front_page_shows_every_story_once(client, front):
     context = response.context
     lead, breaking = context["lead"], context["breaking"]
     assert lead == front["featured"] and breaking == front["breaking"]
-    secondary, most_read = context["secondary"], context["most_read"]
+    secondary, most_read = context["secondary"], context["latest"]
     in_sections = [s for stories in context["by_section"].values() for s in stories]
     assert len(secondary) == SECONDARY and len(most_read) == MOST_READ
     assert all(len(stories) == PER_SECTION for stories in context["by_section"].values())
