@@ -93,25 +93,31 @@ def related_stories(article: Article, limit: int = 4) -> QuerySet[Article]:
     return story_cards(ranked).order_by("-shared", *NEWEST_FIRST)[:limit]
 
 
-# The front page: the lead, a row of SECONDARY stories, MOST_READ in its slot and up to
-# PER_SECTION stories in each section's block.
+# The front page: the lead, a row of SECONDARY stories, the "Most read" slot of MOST_READ and
+# up to PER_SECTION stories in each section's block.
 SECONDARY, MOST_READ, PER_SECTION = 3, 5, 3
 
 
 @dataclass
 class FrontPage:
-    """What the front page shows, each story in one place only.
+    """What the front page shows.
 
     `breaking` is the banner's story; when it is also the lead there is no banner
     (`lead_is_breaking`) and the lead card says so instead.
+
+    The "Most read" slot is filled by the readership app's template tag. Until there are
+    figures (a new site, or no views for a day) it shows `latest`, the newest stories not
+    shown above, and the section blocks are `by_section`: no story is in two places. When it
+    ranks stories instead, the latest go back to their sections: `by_section_with_latest`.
     """
 
     lead: Article | None = None
     breaking: Article | None = None
     lead_is_breaking: bool = False
     secondary: list[Article] = field(default_factory=list)
-    most_read: list[Article] = field(default_factory=list)
+    latest: list[Article] = field(default_factory=list)
     by_section: dict[Section, list[Article]] = field(default_factory=dict)
+    by_section_with_latest: dict[Section, list[Article]] = field(default_factory=dict)
 
 
 def _newest_pk(stories: QuerySet[Article]) -> Subquery:
@@ -122,9 +128,9 @@ def front_page() -> FrontPage:
     """The front page in a fixed number of queries, whatever the number of stories and sections.
 
     The newest featured story leads (else the newest story); the newest breaking story is the
-    banner. Then, from the newest stories, the secondary row and the "Most read" slot (until
-    readership is counted: the latest not shown above); then each section's newest stories that
-    are nowhere else on the page. Every list reads from its own index (Article.Meta.indexes).
+    banner. Then, from the newest stories, the secondary row and the latest for the slot;
+    then each section's newest stories that are nowhere else on the page (both ways, with and
+    without the latest). Every list reads from its own index (Article.Meta.indexes).
     """
     stories = story_cards().prefetch_related(None)  # the bylines of all the cards at once, below
     published = Article.objects.published()
@@ -139,28 +145,47 @@ def front_page() -> FrontPage:
     page.breaking = next((s for s in flagged if s.is_breaking), None)
     if page.breaking is not None and page.breaking == page.lead:
         page.breaking, page.lead_is_breaking = None, True
-    taken = {story.pk for story in (page.lead, page.breaking) if story is not None}
-    rest = [story for story in newest if story.pk not in taken]
+    top = {story.pk for story in (page.lead, page.breaking) if story is not None}
+    rest = [story for story in newest if story.pk not in top]
     page.secondary = rest[:SECONDARY]
-    page.most_read = rest[SECONDARY : SECONDARY + MOST_READ]
-    taken.update(story.pk for story in (*page.secondary, *page.most_read))
-    in_sections = _sections_newest(stories, exclude=taken)
-    for story in in_sections:
-        page.by_section.setdefault(story.section, []).append(story)
-    shown = [story for story in (page.lead, *page.secondary, *in_sections) if story is not None]
+    page.latest = rest[SECONDARY : SECONDARY + MOST_READ]
+    top.update(story.pk for story in page.secondary)
+    page.by_section, page.by_section_with_latest = _sections_newest(
+        stories, exclude=top, latest={story.pk for story in page.latest}
+    )
+    in_sections = {
+        story.pk: story
+        for blocks in (*page.by_section.values(), *page.by_section_with_latest.values())
+        for story in blocks
+    }
+    shown = [story for story in (page.lead, *page.secondary, *in_sections.values()) if story is not None]
     prefetch_related_objects(shown, bylines_with_authors())
     return page
 
 
-def _sections_newest(stories: QuerySet[Article], *, exclude: set[int]) -> list[Article]:
-    """Each section's PER_SECTION newest stories not in `exclude`, sections in menu order."""
+def _sections_newest(stories: QuerySet[Article], *, exclude: set[int], latest: set[int]) -> tuple[dict, dict]:
+    """Each section's PER_SECTION newest stories not in `exclude`, sections in menu order: without
+    the `latest` ones (for a page that shows them in the slot) and with them (for one that does not)."""
     ranked = (  # ids only, from the index: a subquery here made the planner read every story
         Article.objects.published()
         .filter(section__isnull=False)
         .exclude(pk__in=exclude)
         .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=NEWEST_FIRST))
-        .filter(rank__lte=PER_SECTION)
-        .values_list("pk", flat=True)
+        .filter(rank__lte=PER_SECTION + len(latest))  # a section can lose every latest story
+        .values_list("section_id", "rank", "pk")
     )
+    by_rank: dict[int, list[int]] = {}
+    for section_id, _, pk in sorted(ranked):
+        by_rank.setdefault(section_id, []).append(pk)
+    without, with_latest = set(), set()
+    for pks in by_rank.values():
+        without.update([pk for pk in pks if pk not in latest][:PER_SECTION])
+        with_latest.update(pks[:PER_SECTION])
     in_sections = ("section__position", "section__name", *NEWEST_FIRST)
-    return list(stories.filter(pk__in=list(ranked)).order_by(*in_sections))
+    cards = list(stories.filter(pk__in=without | with_latest).order_by(*in_sections))
+    blocks: tuple[dict, dict] = ({}, {})
+    for block, wanted in zip(blocks, (without, with_latest), strict=True):
+        for story in cards:
+            if story.pk in wanted:
+                block.setdefault(story.section, []).append(story)
+    return blocks

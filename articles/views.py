@@ -36,8 +36,11 @@ class HomeView(TemplateView):
             lead_is_breaking=page.lead_is_breaking,
             breaking=page.breaking,
             secondary=page.secondary,
-            most_read=page.most_read,  # includes/most_read.html; the readership issue fills it
+            # The "Most read" slot (includes/most_read.html) ranks stories once readership has
+            # figures; until then it shows the latest, and the section blocks leave them out.
+            latest=page.latest,
             by_section=page.by_section,
+            by_section_with_latest=page.by_section_with_latest,
             website_ld=structured_data.website_ld(),
             **kwargs,
         )

@@ -86,16 +86,16 @@ def test_front_page_shows_every_story_once(client, front):
     context = response.context
     lead, breaking = context["lead"], context["breaking"]
     assert lead == front["featured"] and breaking == front["breaking"]
-    secondary, most_read = context["secondary"], context["most_read"]
+    secondary, latest = context["secondary"], context["latest"]
     in_sections = [s for stories in context["by_section"].values() for s in stories]
-    assert len(secondary) == SECONDARY and len(most_read) == MOST_READ
+    assert len(secondary) == SECONDARY and len(latest) == MOST_READ
     assert all(len(stories) == PER_SECTION for stories in context["by_section"].values())
-    slots = [lead, breaking, *secondary, *most_read, *in_sections]
+    slots = [lead, breaking, *secondary, *latest, *in_sections]
     assert len({s.pk for s in slots}) == len(slots) == 2 + SECONDARY + MOST_READ + 3 * PER_SECTION
     for article in Article.objects.all():
         assert headline_links(html, article) == (1 if article in slots else 0), article.headline
     # In the order a phone shows them: banner, lead, the row, "Most read", the section blocks.
-    order = [breaking, lead, secondary[0], most_read[0], in_sections[0]]
+    order = [breaking, lead, secondary[0], latest[0], in_sections[0]]
     positions = [html.index(f'href="{a.get_absolute_url()}"') for a in order]
     assert positions == sorted(positions)
     # Until readership is counted, the slot holds the latest stories and says so.

@@ -14,6 +14,8 @@ gets it only with ``--pictures`` (for a demo loaded before there were pictures),
 picture an editor removed stays removed.
 
 Statuses are set directly, not through the workflow services: this is seeding, not editing.
+The public stories get two weeks of readership figures (``demo/readership.py``): the hours
+and days that have none yet, so a second run adds only the hours since the first.
 """
 
 import os
@@ -41,6 +43,8 @@ from demo import content as demo_content
 from demo.accounts import demo_password
 from demo.illustrations import illustrate
 from demo.pictures import WIDTH
+from demo.readership import readership_load
+from readership.ranking import most_read_refresh
 
 Status = Article.Status
 
@@ -104,7 +108,9 @@ class Command(BaseCommand):
             states = self.load_stories(users, sections, sources, authors)
             site = self.load_site()
             self.load_comments(users["moderator"])
-        self.report(states, site)
+            figures = readership_load(now=self.anchor)
+        most_read_refresh()  # "Most read" from the figures now, not at the next fold
+        self.report(states, site, figures)
 
     # ---- accounts, reference rows and the site
 
@@ -322,7 +328,7 @@ class Command(BaseCommand):
         created_n, existing_n = self.tally.get(label, (0, 0))
         self.tally[label] = (created_n + created, existing_n + (not created))
 
-    def report(self, states, site):
+    def report(self, states, site, figures):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
         for label in ("accounts", "sources", "sections", "authors", "stories", "threads"):
@@ -336,6 +342,7 @@ class Command(BaseCommand):
                 f"{states[state]} {label}" for state, label in STATE_LABELS.items() if states[state]
             )
             out.write(f"  new stories: {parts}")
+        out.write(f"  readership: {figures[0]} hours of views and {figures[1]} referring sites' days added")
         out.write(f"  site: {site.name} at {site.domain}")
         out.write("")
         out.write("Demo accounts (sign in at /admin/):")
