@@ -144,7 +144,8 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
     def clicks_display(self, obj):
         """Each story's clicks in this digest's mails, the most clicked first, and the total."""
         rows, total = clicks.clicks_per_story(obj)
-        return render_to_string("admin/includes/digest_clicks.html", {"rows": rows, "total": total})
+        shown = [{**row, "clicks": f"{row['clicks']:,}"} for row in rows]
+        return render_to_string("admin/includes/digest_clicks.html", {"rows": shown, "total": f"{total:,}"})
 
     @admin.display(description="by state")
     def deliveries_display(self, obj):
