@@ -26,7 +26,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article, TaggedArticle
 
-from . import tokens
+from . import clicks, tokens
 from .models import Delivery, Digest, Subscriber
 
 BATCH_SIZE = 2_000
@@ -47,7 +47,7 @@ class Story:
     headline: str
     standfirst: str
     section: str
-    url: str
+    url: str  # the story's address; in a reader's mail, its link that counts a click (clicks.py)
     attribution: str  # "– The Star Online" for a syndicated story, else ""
 
 
@@ -248,12 +248,14 @@ class MessageFactory:
     A reader's mail is templates/subscriptions/email/digest.html and .txt rendered with
     their name, address and links. The list of stories, the same for every reader who
     follows the same things, is rendered once per preference set (email/stories.html and
-    .txt) and shown by the outer templates as it is.
+    .txt) and shown by the outer templates as it is. Links count clicks (clicks.py) unless `counted=False`.
     """
 
-    def __init__(self, digest: Digest):
+    def __init__(self, digest: Digest, *, counted: bool = True):
         self.digest = digest
         self.stories = digest_stories(digest)
+        if counted and digest.pk:  # links the same for every reader: a click tells nobody who
+            self.stories = clicks.with_click_links(digest.pk, self.stories)
         self.minimum = minimum_stories()
         self.host = site_host()
         self.list_id = f"<newsletter.{self.host}>"

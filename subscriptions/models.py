@@ -158,3 +158,23 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.digest} to {self.subscriber_id or 'an erased subscriber'}: {self.state}"
+
+
+class DigestClick(models.Model):
+    """How many times readers followed one story's link in one digest: a count, nothing more.
+
+    The link is the same for every reader of the digest, so a click says nothing about who
+    clicked; there is no time either (see subscriptions/clicks.py).
+    """
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="clicks")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "article"], name="one_click_count_per_digest_story"),
+        ]
+
+    def __str__(self):
+        return f"{self.digest}: story {self.article_id}, {self.clicks} click{'s' if self.clicks != 1 else ''}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/manage/<str:token>/", views.manage, name="manage"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/read/<str:token>/", views.read, name="read"),
 ]

@@ -12,7 +12,9 @@ unsubscribe address takes a bare POST from mail providers (RFC 8058).
 import math
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from newsroom.forms_on_cached_pages import check_origin
 from newsroom.security import client_ip
 
-from . import services, tokens
+from . import clicks, services, tokens
 from .forms import ConfirmForm, PreferencesForm, SignupForm, printable
 from .models import Subscriber
 
@@ -188,3 +190,26 @@ def unsubscribe(request, token: str):
     if subscriber.status == Status.UNSUBSCRIBED:
         return render(request, "subscriptions/unsubscribed.html", _about(subscriber))
     return render(request, "subscriptions/unsubscribe.html", _about(subscriber))
+
+
+@require_http_methods(["GET", "HEAD"])
+def read(request, token: str):
+    """A story's link in a digest: count the click (see subscriptions/clicks.py), then go to the story.
+
+    A story taken off the site since leads to the home page, uncounted; an altered link, or
+    one for a digest or story that isn't there, is a 404. The redirect is never stored by any
+    cache (every click must reach us) and sets no cookie.
+    """
+    try:
+        digest_id, story_id = clicks.read_click_token(token)
+        story = clicks.story_of(digest_id=digest_id, story_id=story_id)
+    except clicks.BadLink:
+        raise Http404("No such link.") from None
+    if story is None:
+        response = HttpResponseRedirect(settings.SITE_URL + "/")
+    else:
+        if clicks.counts(request):
+            clicks.digest_click_record(digest_id=digest_id, story_id=story_id)
+        response = HttpResponseRedirect(settings.SITE_URL + story.get_absolute_url())
+    response["Cache-Control"] = "no-store"
+    return response

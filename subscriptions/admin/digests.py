@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -18,8 +19,8 @@ from django.utils.html import format_html, format_html_join
 from articles.models import Article
 from newsroom.admin import RecordAdmin
 from newsroom.security import allow_inline_styles
+from subscriptions import clicks, services
 from subscriptions import digest as digests
-from subscriptions import services
 from subscriptions.models import Delivery, Digest, Subscriber
 
 State = Delivery.State
@@ -63,6 +64,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["subject", "kind", "edition", "status", "progress_display"]}),
         ("Stories, lead first", {"fields": ["stories_display"]}),
+        ("Clicks from the mail", {"fields": ["clicks_display"]}),
         ("Deliveries", {"fields": ["deliveries_display", "failures_display"]}),
         (
             "Timing",
@@ -138,6 +140,13 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description="clicks per story")
+    def clicks_display(self, obj):
+        """Each story's clicks in this digest's mails, the most clicked first, and the total."""
+        rows, total = clicks.clicks_per_story(obj)
+        shown = [{**row, "clicks": f"{row['clicks']:,}"} for row in rows]
+        return render_to_string("admin/includes/digest_clicks.html", {"rows": shown, "total": f"{total:,}"})
+
     @admin.display(description="by state")
     def deliveries_display(self, obj):
         progress = self._progress(obj)
@@ -192,7 +201,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         digest = self._digest(pk)
-        rendered = digests.MessageFactory(digest).sample() if digest is not None else None
+        rendered = digests.MessageFactory(digest, counted=False).sample() if digest is not None else None
         context = self._context(
             request,
             title=f"Preview: {digest}" if pk is not None else "Preview of the digest that would go out now",
@@ -231,7 +240,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
         digest = self._digest(pk)
         message = None
         if digest is not None:
-            factory = digests.MessageFactory(digest)
+            factory = digests.MessageFactory(digest, counted=False)
             message = factory.test_message(to=email, name=request.user.get_full_name())
         if message is None:
             self.message_user(request, "There is nothing to send: no stories.", messages.WARNING)
@@ -262,7 +271,7 @@ class DigestAdmin(RecordAdmin, admin.ModelAdmin):
             )
             return HttpResponseRedirect(reverse("admin:subscriptions_digest_change", args=[digest.pk]))
         digest = digests.draft()
-        stories = digests.MessageFactory(digest).stories if digest is not None else []
+        stories = digests.MessageFactory(digest, counted=False).stories if digest is not None else []
         context = self._context(
             request,
             title="Send a digest now",

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from newsroom.settings.base import mailers_from_url
-from subscriptions.models import Delivery, Subscriber
+from subscriptions.models import Delivery, DigestClick, Subscriber
 from tests.factories import ArticleFactory, SectionFactory, SourceFactory
+from tests.readership.conftest import BROWSER
 from tests.subscriptions.conftest import run_queued_tasks
 from tests.subscriptions.smtp_sink import SmtpSink
 
@@ -35,7 +36,7 @@ def part(message, subtype: str) -> str:
 
 
 def test_subscribe_confirm_receive_the_digest_and_leave(
-    page, live_server, sink, settings, third_party_requests
+    page, browser, live_server, sink, settings, third_party_requests
 ):
     from django.core.cache import cache
 
@@ -78,11 +79,23 @@ def test_subscribe_confirm_receive_the_digest_and_leave(
     assert unsubscribe.startswith(f"{live_server.url}/newsletter/unsubscribe/")
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    # The reader's mail programme shows the digest; its headline leads to the story.
+    # The reader's mail programme shows the digest; its headline leads to the story, through the
+    # address that counts a click (headless Chromium is a bot to it: not counted; a reader's is).
     page.set_content(html)
+    headline = page.get_by_role("link", name="Quay cranes arrive at Berth 4")
+    assert headline.get_attribute("href").startswith(f"{live_server.url}/newsletter/read/")
     with page.expect_navigation():
-        page.get_by_role("link", name="Quay cranes arrive at Berth 4").click()
+        headline.click()
     assert page.url == live_server.url + story.get_absolute_url()
+    assert not DigestClick.objects.exists()
+    reader = browser.new_context(user_agent=BROWSER)
+    mail_programme = reader.new_page()
+    mail_programme.set_content(html)
+    with mail_programme.expect_navigation():
+        mail_programme.get_by_role("link", name="Quay cranes arrive at Berth 4").click()
+    assert mail_programme.url == live_server.url + story.get_absolute_url()
+    assert DigestClick.objects.get(article=story).clicks == 1
+    reader.close()
 
     # One click: the mail provider's unsubscribe button POSTs List-Unsubscribe=One-Click.
     response = page.request.post(unsubscribe, form={"List-Unsubscribe": "One-Click"})
