@@ -14,9 +14,12 @@ from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from comments.tokens import mute_token
+from readership.folding import hour_of
+from readership.models import StoryHour
 from subscriptions import tokens
 from tests.comments.helpers import make_pending
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, SourceFactory
@@ -105,6 +108,10 @@ def make_reader_site():
             )
         )
     comment = add_conversation(article)
+    # Readers' figures for this hour, so the pages show "Most read" as a read site does.
+    hour = hour_of(timezone.now())
+    for rank, read in enumerate([article, *others[:4]]):
+        StoryHour.objects.create(article=read, hour=hour, views=500 - rank * 70)
     page = FlatPage.objects.create(
         url="/about/",
         title="About this newsroom",
