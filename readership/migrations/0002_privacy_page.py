@@ -17,6 +17,10 @@ that the story was read once, with the name of the site whose link brought you h
 two totals: how often each story was read in each hour, and how often people came to
 it from each other site in each day. Editors use these totals to see what readers read,
 and our “Most read” list is made from them.</p>
+<p>The links in our daily newsletter pass through our own site, which adds one to a
+total for that story in that newsletter before sending you on. The link is the same for
+every subscriber, so it does not tell us who followed it, and the newsletter holds no
+hidden image to tell us whether you opened it.</p>
 <h2>What we do not count or keep</h2>
 <ul>
 <li>No cookie is set to count you, and nothing about you is kept: not your IP address,
