@@ -77,6 +77,11 @@ class Spark:
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
+    @property
+    def zero_y(self) -> float:
+        """Where a faint zero line is drawn: at the foot, whole inside the box."""
+        return self.height - SPARK_PAD + 0.5
+
 
 def step_for(peak: int) -> int:
     """The smallest 1, 2 or 5 × 10ⁿ that covers `peak` in at most MAX_Y_STEPS steps."""
