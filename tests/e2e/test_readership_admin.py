@@ -13,11 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from readership.folding import hour_of
+from readership.folding import hour_of, readership_fold
 from tests.e2e.helpers import sign_in, watched_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
-from tests.readership.conftest import record_views
+from tests.readership.conftest import BROWSER, clear_counts, record_views
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +148,33 @@ def test_the_story_list_with_its_views_still_fits_a_laptop(browser, live_server,
     shoot(page, "list-390", full_page=False)
     assert page.problems == []
     page.context.close()
+
+
+@pytest.fixture
+def counts():
+    """Real Redis, empty before and after the test (as tests/readership's fixture)."""
+    clear_counts()
+    yield
+    clear_counts()
+
+
+def test_a_readers_view_reaches_the_editors_page_after_the_fold(browser, live_server, counts):
+    UserFactory(username="aisha", role="Editor")
+    story = ArticleFactory(live=True, headline="Harbour dredging starts in spring")
+    reader = browser.new_context(base_url=live_server.url, user_agent=BROWSER)
+    page = reader.new_page()
+    with page.expect_response("**/readership/view/") as beacon:
+        page.goto(story.get_absolute_url())
+    assert beacon.value.status == 204
+    reader.close()
+    assert readership_fold().views == 1
+
+    editor = watched_page(browser, live_server.url)
+    sign_in(editor, "aisha")
+    editor.goto(readership_url(story))
+    assert editor.locator("[data-total-views]").get_attribute("data-total-views") == "1"
+    expect(editor.locator("[data-last-day-views]")).to_have_text("1")
+    editor.goto("/admin/")
+    expect(editor.locator("#desk-readership")).to_contain_text("Harbour dredging starts in spring")
+    assert editor.problems == []
+    editor.context.close()
