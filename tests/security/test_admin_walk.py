@@ -167,6 +167,8 @@ def allowed(role: str, case: Case, method: str) -> bool:
             return method == "POST" and may("c" if state else "a")
         case "autosave_discard":  # a GET asks first
             return may("c" if state else "a")
+        case "readership":  # a story's readership page: whoever may open the story; read-only
+            return method == "GET" and (may("v") or may("c"))
     raise AssertionError(f"no rule for {case.kind}")
 
 
@@ -221,6 +223,7 @@ CUSTOM = {
     "articles_article_autosave_discard": "autosave_discard",
     "articles_article_autosave_new": "autosave",
     "articles_article_autosave_new_discard": "autosave_discard",
+    "articles_article_readership": "readership",
 }
 
 
@@ -310,7 +313,7 @@ class AdminWalk(TestCase):
             yield Case(reverse(f"admin:{name}", args=[objects["comments.comment"].pk]), kind)
         elif kind == "undo":
             yield Case(reverse(f"admin:{name}", args=[objects["comments.decision"].pk]), kind)
-        elif kind == "presence":
+        elif kind in ("presence", "readership"):
             for state, story in self.world["stories"].items():
                 yield Case(reverse(f"admin:{name}", args=[story.pk]), kind, "articles.article", state)
         elif kind in ("comment_on_site", "comment_reply"):
