@@ -32,7 +32,7 @@ from django.db.models.options import DEFAULT_NAMES, Options
 from django.db.models.sql import Query
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["newsroom", "articles", "comments", "subscriptions", "wordpress", "demo"]
+PACKAGES = ["newsroom", "articles", "comments", "subscriptions", "wordpress", "readership", "demo"]
 DATA_MODULES = {"demo/content.py", "demo/comments.py"}  # pure data: stories and conversations
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import override_settings
 
+from readership import counting
 from readership.models import StoryHour, StoryReferrer
 from tests.factories import ArticleFactory
 
