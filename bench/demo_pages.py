@@ -147,9 +147,13 @@ def editor_addresses() -> dict[str, str]:
     story = Article.objects.published().filter(source__isnull=False).order_by("-published_at").first()
     if story is None:
         return {}
+    from readership.ranking import most_read_ids
+
+    most_read = most_read_ids(limit=1) or [story.pk]
     return {
         "editor-list": reverse("admin:articles_article_changelist"),
         "editor-story": reverse("admin:articles_article_change", args=[story.pk]),
+        "editor-readership": reverse("admin:articles_article_readership", args=most_read),
     }
 
 
