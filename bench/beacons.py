@@ -1,12 +1,14 @@
 """A load of readership beacons from many client addresses at a constant rate (bench/readership.py).
 
 wrk sends everything from one address, and nginx limits beacons per address
-(deploy/nginx.conf), so this sends them itself: one keep-alive connection per address
-(127.1.0.1, 127.1.0.2, …: any address of 127.0.0.0/8 can be bound on Linux), each
-paced to its share of the total rate, their sends spread evenly over each interval.
-One asyncio loop in one process, standard library only. A connection that falls behind
-(a slow answer) catches up no faster than twice its rate, as a crowd of readers would
-not all send at once; the rate it reached is measured, not assumed.
+(deploy/nginx.conf), so this sends them itself from many (127.1.0.1, 127.1.0.2, …: any
+address of 127.0.0.0/8 can be bound on Linux), each paced to its share of the total rate,
+their sends spread evenly over each interval. Like readers' browsers, an address sends
+each beacon when it is due, not when the one before is answered: up to CONNECTIONS
+keep-alive connections an address, opened as needed. One asyncio loop in one process,
+standard library only. An address that falls behind (all its connections waiting)
+catches up no faster than twice its rate, as a crowd of readers would not all send at
+once; the rate reached is measured, not assumed.
 
 Each beacon is what static/js/site.js sends from a browser: `story=<id>&ref=<domain>`
 with a browser's user agent and `Sec-Fetch-Site: same-origin`, so each is counted.
@@ -25,7 +27,8 @@ BROWSER = (
 # Most readers arrive from no other site (the front page, a bookmark); some from a search or a social site.
 REFERRERS = ("", "", "", "", "search.example.com", "social.example.net", "www.example.org")
 TIMEOUT = 10.0  # seconds: an answer later than this is a timeout, counted as unanswered
-CATCH_UP = 2  # a connection that fell behind sends at most this many times its rate
+CATCH_UP = 2  # an address that fell behind sends at most this many times its rate
+CONNECTIONS = 8  # at most this many beacons of one address awaiting their answers at once
 
 
 def address(n: int, subnet: int = 1) -> str:
@@ -90,37 +93,55 @@ async def answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
-async def one_address(port, source, stories, count, interval, first, sent: Sent, rng) -> None:
-    """`count` beacons from `source`, the n-th due at first + n × interval."""
+async def one_beacon(port, source, connection, body, referred, sent: Sent, pool: asyncio.Queue) -> None:
+    """Send one beacon on `connection` (None: open one from `source`); give the connection back."""
     loop = asyncio.get_running_loop()
-    reader = writer = None
-    last = float("-inf")
+    started = loop.time()
+    close = True
+    try:
+        if connection is None:
+            connection = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+        reader, writer = connection
+        writer.write(body)
+        status, close = await asyncio.wait_for(answer(reader), TIMEOUT)
+    except TimeoutError:
+        sent.errors["timeout"] += 1
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as error:
+        sent.errors[type(error).__name__] += 1
+    else:
+        sent.statuses[status] += 1
+        sent.latencies.append(loop.time() - started)
+        sent.referred += status == 204 and referred
+    finally:
+        if close and connection is not None:
+            connection[1].close()
+            connection = None
+        pool.put_nowait(connection)
+
+
+async def one_address(port, source, stories, count, interval, first, sent: Sent, rng) -> None:
+    """`count` beacons from `source`, the n-th due at first + n × interval, whether or not the
+    ones before were answered (as readers' browsers send them), on up to CONNECTIONS at once."""
+    loop = asyncio.get_running_loop()
+    pool: asyncio.Queue = asyncio.Queue()
+    for _ in range(CONNECTIONS):
+        pool.put_nowait(None)  # opened when first needed
+    tasks, last = [], float("-inf")
     for n in range(count):
         delay = max(first + n * interval, last + interval / CATCH_UP) - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        story, ref = rng.choice(stories), rng.choice(REFERRERS)
+        connection = await pool.get()  # all busy: this beacon is late, and the rate shows it
+        ref = rng.choice(REFERRERS)
+        body = request(port, rng.choice(stories), ref)
         last = loop.time()
         sent.sent += 1
-        close = True
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
-            writer.write(request(port, story, ref))
-            status, close = await asyncio.wait_for(answer(reader), TIMEOUT)
-        except TimeoutError:
-            sent.errors["timeout"] += 1
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as error:
-            sent.errors[type(error).__name__] += 1
-        else:
-            sent.statuses[status] += 1
-            sent.latencies.append(loop.time() - last)
-            sent.referred += status == 204 and ref != ""
-        if close and writer is not None:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
+        tasks.append(asyncio.create_task(one_beacon(port, source, connection, body, bool(ref), sent, pool)))
+    await asyncio.gather(*tasks)
+    while not pool.empty():
+        connection = pool.get_nowait()
+        if connection is not None:
+            connection[1].close()
 
 
 async def _paced(port, stories, rate, seconds, addresses, subnet, seed) -> Sent:
