@@ -43,8 +43,8 @@ class Sent:
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
-    referred: int = 0  # beacons answered 204 that named a referring site
     sent: int = 0
+    referred: int = 0  # beacons sent that named a referring site
     started: float = 0.0
     finished: float = 0.0
     cpu_s: float = 0.0
@@ -93,7 +93,7 @@ async def answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
-async def one_beacon(port, source, connection, body, referred, sent: Sent, pool: asyncio.Queue) -> None:
+async def one_beacon(port, source, connection, body, sent: Sent, pool: asyncio.Queue) -> None:
     """Send one beacon on `connection` (None: open one from `source`); give the connection back."""
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -111,7 +111,6 @@ async def one_beacon(port, source, connection, body, referred, sent: Sent, pool:
     else:
         sent.statuses[status] += 1
         sent.latencies.append(loop.time() - started)
-        sent.referred += status == 204 and referred
     finally:
         if close and connection is not None:
             connection[1].close()
@@ -136,7 +135,8 @@ async def one_address(port, source, stories, count, interval, first, sent: Sent,
         body = request(port, rng.choice(stories), ref)
         last = loop.time()
         sent.sent += 1
-        tasks.append(asyncio.create_task(one_beacon(port, source, connection, body, bool(ref), sent, pool)))
+        sent.referred += ref != ""
+        tasks.append(asyncio.create_task(one_beacon(port, source, connection, body, sent, pool)))
     await asyncio.gather(*tasks)
     while not pool.empty():
         connection = pool.get_nowait()
