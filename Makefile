@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lock lint format clean bench bench-moderation lighthouse screenshots drills drill-load drill-redis drill-postgres drill-smtp
+.PHONY: run test install lock lint format clean bench bench-moderation bench-readership lighthouse screenshots drills drill-load drill-redis drill-postgres drill-smtp
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Newsroom needs Python 3.13 (see .python-version); set PYTHON=/path/to/python3.13")'
@@ -43,6 +43,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.moderation
+	$(BIN)/python -m bench.readership $(filter --quick,$(BENCH_ARGS)) $(BENCH_READERSHIP_ARGS)
 
 # The moderators' queue on 200,000 comments, 10,000 waiting (bench/moderation.py): each tab's
 # and scope's first page through Django's test client, median, p95 and SQL queries; prints one
@@ -51,6 +52,15 @@ bench: install
 # queue's indexes (comments/migrations/0006), --explain writes the slowest queries' plans.
 bench-moderation: install
 	$(BIN)/python -m bench.moderation $(BENCH_MODERATION_ARGS)
+
+# Readership beacons under load (bench/readership.py, issue 18's bar): readers load the story page
+# through nginx with wrk, 30 s alone, then 60 s beside 2,000 beacons a second from 200 client
+# addresses (bench/beacons.py); a fold, and the views added in PostgreSQL against the beacons
+# answered. Prints one table (also bench/results/readership.md) and exits 1 if a bar is missed.
+# Same stack and database as `make bench`, which runs it too; BENCH_READERSHIP_ARGS=--quick for
+# 5 and 10 seconds.
+bench-readership: install
+	$(BIN)/python -m bench.readership $(BENCH_READERSHIP_ARGS)
 
 # Lighthouse (mobile, its defaults) on home, a story, a section and a search of the demo newsroom,
 # served as in production (bench/demo_site.py: granian, nginx, collected static files); prints

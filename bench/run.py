@@ -123,9 +123,9 @@ class Load:
     requests: int
 
 
-def wrk(url: str, connections: int, seconds: int) -> Load:
+def wrk_command(url: str, connections: int, seconds: int) -> list[str]:
     threads = min(2, connections)
-    command = [
+    return [
         "wrk",
         f"-t{threads}",
         f"-c{connections}",
@@ -136,10 +136,13 @@ def wrk(url: str, connections: int, seconds: int) -> Load:
         str(WRK_SCRIPT),
         url,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    found = re.search(r"^WRK_JSON (\{.*\})$", result.stdout, re.MULTILINE)
-    if result.returncode or not found:
-        raise RuntimeError(f"wrk failed on {url}:\n{result.stdout}\n{result.stderr}")
+
+
+def wrk_load(url: str, returncode: int, stdout: str, stderr: str) -> Load:
+    """The figures of one wrk run, from the line bench/wrk_report.lua adds to its output."""
+    found = re.search(r"^WRK_JSON (\{.*\})$", stdout, re.MULTILINE)
+    if returncode or not found:
+        raise RuntimeError(f"wrk failed on {url}:\n{stdout}\n{stderr}")
     data = json.loads(found.group(1))
     errors = sum(data[key] for key in ("connect", "read", "write", "status", "timeout"))
     return Load(
@@ -149,6 +152,12 @@ def wrk(url: str, connections: int, seconds: int) -> Load:
         errors=errors,
         requests=data["requests"],
     )
+
+
+def wrk(url: str, connections: int, seconds: int) -> Load:
+    command = wrk_command(url, connections, seconds)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    return wrk_load(url, result.returncode, result.stdout, result.stderr)
 
 
 def settle(url: str, limit: float = 60) -> None:

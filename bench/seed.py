@@ -445,7 +445,7 @@ def comments(rng, writer, stories, chosen) -> int:
             xtd.append([pk, thread_id, parent_id, level, 0, False, 0])
             hold = ["first_time"] if status == "held" else []
             answered = ids[replied_to] if replied_to >= 0 else None
-            ours.append((pk, comment_html(text), json.dumps(hold), status == "spam", answered))
+            ours.append((pk, comment_html(text), json.dumps(hold), status == "spam", answered, False))
         # xtd's order (1… in display order) and nested_count (replies under each comment)
         first = len(xtd) - len(shape)
         for position, (parent, _, _) in enumerate(shape):
@@ -475,7 +475,7 @@ def comments(rng, writer, stories, chosen) -> int:
         copy_rows(cursor.cursor, "django_comments", columns, base)
         columns = ["comment_ptr_id", "thread_id", "parent_id", "level", "order", "followup", "nested_count"]
         copy_rows(cursor.cursor, "django_comments_xtd_xtdcomment", columns, xtd)
-        columns = ["xtdcomment_ptr_id", "text_html", "hold_reasons", "is_spam", "replied_to_id"]
+        columns = ["xtdcomment_ptr_id", "text_html", "hold_reasons", "is_spam", "replied_to_id", "by_staff"]
         copy_rows(cursor.cursor, "comments_comment", columns, ours)
         reset_sequences(cursor, ["django_comments"])
         # Fresh statistics first: without them the planner counts 10,000 stories' comments by scanning.

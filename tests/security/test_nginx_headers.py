@@ -1,9 +1,12 @@
 """nginx's own answers carry the protective headers too: a 502 while the app is away, static files.
+And the readership beacon's location: POST only, small, limited per client address, not logged.
 
 Runs the real deploy/nginx.conf (placeholders filled in) in front of a port where nothing
-listens. Needs nginx (`apt-get install nginx`); skipped without it, required in CI.
+listens, or of a stand-in for the app. Needs nginx (`apt-get install nginx`); skipped
+without it, required in CI.
 """
 
+import http.client
 import os
 import shutil
 import socket
@@ -39,7 +42,10 @@ def free_port() -> int:
 
 
 class App(BaseHTTPRequestHandler):
-    """Stands for Django: answers every page with the app's own headers."""
+    """Stands for Django: answers every page with the app's own headers, and a beacon with 204."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as granian speaks to nginx
+    beacons = 0
 
     def do_GET(self):  # noqa: N802 (the standard library's name)
         self.send_response(200)
@@ -47,18 +53,28 @@ class App(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", APP_POLICY)
         for name, value in HEADERS.items():
             self.send_header(name, value)
+        self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
-        self.wfile.write(b"<!doctype html><title>Story</title>")
+        self.wfile.write(PAGE)
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        App.beacons += 1
+        self.send_response(204)
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
 
     def log_message(self, *args):
         pass
 
 
 APP_POLICY = "default-src 'self'; script-src 'self'"
+PAGE = b"<!doctype html><title>Story</title>"
 
 
 @pytest.fixture
 def app_port():
+    App.beacons = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), App)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -94,7 +110,7 @@ def start_nginx(tmp_path):
             # As root, nginx's workers would run as nobody, who cannot enter pytest's private folders.
             ("user root;\n" if os.geteuid() == 0 else "")
             + f"worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-            f"events {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+            f"events {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log {tmp_path}/access.log;\n"
             f"  include {tmp_path}/site.conf;\n}}\n"
         )
         processes.append(subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"]))
@@ -163,3 +179,73 @@ def test_the_apps_own_headers_pass_through_unchanged_and_not_doubled(nginx_befor
     assert headers.get_all("Content-Security-Policy") == [APP_POLICY]
     for name, value in HEADERS.items():
         assert headers.get_all(name) == [value], name
+
+
+# The readership beacon --------------------------------------------------------------------
+
+BEACON = "/readership/view/"
+
+
+def beacon_location() -> str:
+    """The text of deploy/nginx.conf's beacon location, up to its closing brace."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    start = conf.index(f"location = {BEACON} {{")
+    depth, end = 0, start
+    for end in range(start, len(conf)):
+        depth += {"{": 1, "}": -1}.get(conf[end], 0)
+        if conf[end] == "}" and depth == 0:
+            break
+    return conf[start : end + 1]
+
+
+def beacons(base: str, count: int, source: str, body: bytes = b"story=1&ref=") -> list:
+    """`count` beacons on one keep-alive connection from `source`, one after another: the answers."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5, source_address=(source, 0))
+    answers = []
+    for _ in range(count):
+        connection.request("POST", BEACON, body, {"Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        answers.append(response)
+    connection.close()
+    return answers
+
+
+def test_the_beacon_location_is_limited_uncached_and_unlogged_in_the_file():
+    location = beacon_location()
+    assert "limit_req zone=newsroom_beacons" in location
+    assert "limit_req_status 429;" in location
+    assert "access_log off;" in location
+    assert "proxy_cache off;" in location
+    assert "proxy_cache newsroom_pages" not in location
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "limit_req_zone $binary_remote_addr zone=newsroom_beacons:" in conf  # shared memory, no path
+
+
+def test_beacons_past_the_burst_from_one_address_get_429_and_never_reach_the_app(nginx_before_app, tmp_path):
+    started = time.monotonic()
+    answers = beacons(nginx_before_app, 160, "127.250.0.1")
+    elapsed = time.monotonic() - started
+    statuses = [answer.status for answer in answers]
+    assert set(statuses) == {204, 429}
+    allowed = statuses.count(204)
+    # burst=100 on top of the one at the rate; 20 a second come back while they are sent
+    assert 101 <= allowed <= 102 + 20 * elapsed
+    assert App.beacons == allowed  # nginx refused the rest itself
+    refused = next(answer for answer in answers if answer.status == 429)
+    for name, value in HEADERS.items():
+        assert refused.headers[name] == value, name
+    assert [answer.status for answer in beacons(nginx_before_app, 3, "127.250.0.2")] == [204] * 3
+    head(nginx_before_app + "/")  # a page is logged; no beacon, answered or refused, is
+    log = (tmp_path / "access.log").read_text()
+    assert '"GET / HTTP/1.1"' in log
+    assert BEACON not in log
+
+
+def test_a_beacon_must_be_a_small_post(nginx_before_app):
+    status, headers = head(nginx_before_app + BEACON)
+    assert status == 405
+    assert headers["Allow"] == "POST"
+    assert [answer.status for answer in beacons(nginx_before_app, 1, "127.250.0.3", b"a" * 2000)] == [413]
+    assert App.beacons == 0
