@@ -68,7 +68,9 @@ def view_record(*, story_id: int, domain: str, at: datetime) -> bool:
         pipe.hincrby(key(REFERRERS), f"{story_id}:{at:%Y%m%d}:{domain}", 1)
     try:
         pipe.execute()
-    except redis.RedisError as error:
+    # redis-py can also raise OSError or ValueError ("I/O operation on closed file") from a
+    # connection torn down while it was being used (seen under a saturated CPU): the same outage.
+    except (redis.RedisError, OSError, ValueError) as error:
         if time.monotonic() - _last_warning >= WARN_EVERY:
             _last_warning = time.monotonic()
             logger.warning("Readership: views are not being counted, Redis is away (%s).", error)
