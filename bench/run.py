@@ -123,7 +123,8 @@ class Load:
     requests: int
 
 
-def wrk_command(url: str, connections: int, seconds: int) -> list[str]:
+def wrk_command(url: str, connections: int, seconds: int, pause_ms: int = 0) -> list[str]:
+    """wrk as fast as the server answers, or with `pause_ms` between each connection's requests."""
     threads = min(2, connections)
     return [
         "wrk",
@@ -135,6 +136,7 @@ def wrk_command(url: str, connections: int, seconds: int) -> list[str]:
         "-s",
         str(WRK_SCRIPT),
         url,
+        *(["--", str(pause_ms)] if pause_ms else []),
     ]
 
 
@@ -154,8 +156,8 @@ def wrk_load(url: str, returncode: int, stdout: str, stderr: str) -> Load:
     )
 
 
-def wrk(url: str, connections: int, seconds: int) -> Load:
-    command = wrk_command(url, connections, seconds)
+def wrk(url: str, connections: int, seconds: int, pause_ms: int = 0) -> Load:
+    command = wrk_command(url, connections, seconds, pause_ms)
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     return wrk_load(url, result.returncode, result.stdout, result.stderr)
 

@@ -9,3 +9,12 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99),
     e.connect, e.read, e.write, e.status, e.timeout))
 end
+
+-- `wrk … url -- <ms>`: each connection waits that long between its requests, so the load is a
+-- steady rate (connections × 1000 / (ms + answer time)) instead of as fast as the server goes.
+init = function(args)
+  local pause = tonumber(args[1] or "0")
+  if pause > 0 then
+    delay = function() return pause end
+  end
+end
