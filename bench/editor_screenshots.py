@@ -51,11 +51,11 @@ def take_story_desk(browser, site, out, compact_png) -> set[str]:
         shot(page, "editor-list", width)
         page.goto(story)
         shot(page, "editor-story", width)
-        page.goto(site.desk["editor-readership"])
-        shot(page, "editor-readership", width)
         if width == 1366:
             page.locator("fieldset", has=page.locator("#id_tags")).scroll_into_view_if_needed()
             shot(page, "editor-tags", width)
+        page.goto(site.desk["editor-readership"])
+        shot(page, "editor-readership", width)
         context.close()
 
     admin_context, colleague = signed_in("admin")

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from articles.admin.story import ArticleAdmin
@@ -66,6 +67,8 @@ class StoryReadershipAdmin(ArticleAdmin):
     @admin.display(description="views", ordering="total_views")
     def views(self, obj):
         total = getattr(obj, "total_views", 0)
+        if not total and obj.status != obj.Status.PUBLISHED:
+            return mark_safe('<span title="Not published: nothing to count">–</span>')  # noqa: S308 (constant)
         return format_html(
             '<a href="{}">{}<span class="visually-hidden"> views: readership of “{}”</span></a>',
             reverse("admin:articles_article_readership", args=[obj.pk]),
