@@ -56,7 +56,7 @@ def test_each_story_shows_its_views_of_all_time_with_thousands_grouped(editor_cl
     rows = dict(rows_of(editor_client))
     assert rows == {"Busy story": "1,240", "Old story": "5"}
     # A draft has nothing to count: a dash, not a link to an empty readership page.
-    assert editor_client.get(LIST).content.decode().count("nothing to count\">–</span>") == 1
+    assert editor_client.get(LIST).content.decode().count('nothing to count">–</span>') == 1
 
 
 def test_a_story_with_many_authors_and_tags_is_counted_once(editor_client):
