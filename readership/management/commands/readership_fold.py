@@ -10,13 +10,11 @@ its counts where they were for the next one: the loop logs one line and carries 
 """
 
 import logging
-import signal
-import threading
 
 import redis
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
+from newsroom.rounds import rounds_run
 from readership.folding import readership_fold
 from readership.ranking import most_read_refresh
 
@@ -38,15 +36,9 @@ class Command(BaseCommand):
             if not self.round(verbosity):
                 raise CommandError("The readership fold failed (see the log line above).")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
         if verbosity:
             self.stdout.write(f"Readership: a fold every {interval:g} s; SIGTERM or Ctrl-C stops it.")
-        while not stop.is_set():
-            close_old_connections()
-            self.round(verbosity)
-            stop.wait(interval)
+        rounds_run(lambda: self.round(verbosity), interval=interval, failed="Readership: a round failed.")
 
     def round(self, verbosity: int = 1) -> bool:
         """One fold and "Most read"; False (and one log line) if it failed."""

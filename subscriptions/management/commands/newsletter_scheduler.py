@@ -10,16 +10,10 @@ gives every sending digest whose heartbeat went quiet a new send task. The sendi
 itself is `manage.py db_worker`'s.
 """
 
-import logging
-import signal
-import threading
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
+from newsroom.rounds import rounds_run
 from subscriptions.tasks import tick
-
-logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -32,25 +26,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once, interval, verbosity, **options):
-        stop = threading.Event()
-        if not once:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
-            if verbosity:
-                self.stdout.write(
-                    f"Newsletter scheduler: a round every {interval:g} s; SIGTERM or Ctrl-C stops it."
-                )
-        while True:
-            if once:
-                self.round(verbosity)
-                break
-            close_old_connections()  # as the worker does: a restarted database is no reason to stop
-            try:
-                self.round(verbosity)
-            except Exception:
-                logger.exception("A round of the newsletter scheduler failed; trying again next round.")
-            if stop.wait(interval):
-                break
+        if once:
+            self.round(verbosity)
+            return
+        if verbosity:
+            self.stdout.write(
+                f"Newsletter scheduler: a round every {interval:g} s; SIGTERM or Ctrl-C stops it."
+            )
+        rounds_run(
+            lambda: self.round(verbosity),
+            interval=interval,
+            failed="A round of the newsletter scheduler failed; trying again next round.",
+        )
 
     def round(self, verbosity: int) -> None:
         result = tick()
