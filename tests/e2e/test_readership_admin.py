@@ -17,7 +17,7 @@ from readership.folding import hour_of, readership_fold
 from tests.e2e.helpers import sign_in, watched_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 from tests.quality import axe_violations, format_violations, nu_errors_many, require_axe, require_vnu
-from tests.readership.conftest import BROWSER, clear_counts, record_views
+from tests.readership.conftest import BROWSER, record_views
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -148,14 +148,6 @@ def test_the_story_list_with_its_views_still_fits_a_laptop(browser, live_server,
     shoot(page, "list-390", full_page=False)
     assert page.problems == []
     page.context.close()
-
-
-@pytest.fixture
-def counts():
-    """Real Redis, empty before and after the test (as tests/readership's fixture)."""
-    clear_counts()
-    yield
-    clear_counts()
 
 
 def test_a_readers_view_reaches_the_editors_page_after_the_fold(browser, live_server, counts):
