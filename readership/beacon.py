@@ -23,7 +23,7 @@ _detector = CrawlerDetect()
 @functools.lru_cache(maxsize=4096)
 def is_bot(user_agent: str) -> bool:
     """A known crawler, script or headless browser, or no user agent at all (every browser sends one)."""
-    return not user_agent.strip() or _detector.isCrawler(user_agent)
+    return not user_agent.strip() or _detector.is_crawler(user_agent)
 
 
 def asked_not_to_be_counted(meta) -> bool:
