@@ -52,5 +52,6 @@ class Command(BaseCommand):
             logger.exception("Readership: a fold failed; its counts wait in Redis for the next one.")
             return False
         if verbosity > 1 or (verbosity and (result.views or result.dropped)):
-            self.stdout.write(f"Folded {result.views} views ({result.dropped} not public).")
+            views = f"{result.views} view{'' if result.views == 1 else 's'}"
+            self.stdout.write(f"Folded {views} ({result.dropped} not public).")
         return True
