@@ -81,4 +81,6 @@ def test_readers_following_the_same_link_at_once_do_not_wait_for_each_other(ngin
     with ThreadPoolExecutor(20) as pool:
         slowest = max(pool.map(click, range(20)))
     assert len(App.seen) == 20
-    assert slowest < 1.5, f"the slowest of 20 simultaneous clicks took {slowest:.2f} s"
+    # Behind the micro-cache's lock they queue for its 5-second timeout (4-6 s measured); side by
+    # side each takes milliseconds, and under CI's two busy passes up to about 1.6 s was seen.
+    assert slowest < 3, f"the slowest of 20 simultaneous clicks took {slowest:.2f} s"
