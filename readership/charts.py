@@ -29,8 +29,24 @@ class Tick:
     anchor: str = "middle"  # how an x label stands on its tick: "end" at the right edge, not cut off
 
 
+class Drawing:
+    """What a chart and a sparkline draw alike: `points` in a viewBox of `width` × `height`."""
+
+    points: list[tuple[float, float]]
+    width: int
+    height: int
+
+    @property
+    def line(self) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
 @dataclass
-class Chart:
+class Chart(Drawing):
     key: str  # names the chart's ids: chart-<key>-title, chart-<key>-desc
     title: str
     description: str
@@ -47,10 +63,6 @@ class Chart:
     label_y: float = HEIGHT - BOTTOM + 18  # where the x labels stand
 
     @property
-    def line(self) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
-
-    @property
     def area(self) -> str:
         """The line closed along the baseline: the shape under it."""
         if not self.points:
@@ -58,24 +70,12 @@ class Chart:
         first, last = self.points[0][0], self.points[-1][0]
         return f"{first:.1f},{self.baseline:.1f} {self.line} {last:.1f},{self.baseline:.1f}"
 
-    @property
-    def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height}"
-
 
 @dataclass
-class Spark:
+class Spark(Drawing):
     points: list[tuple[float, float]] = field(default_factory=list)
     width: int = SPARK_WIDTH
     height: int = SPARK_HEIGHT
-
-    @property
-    def line(self) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
-
-    @property
-    def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height}"
 
     @property
     def zero_y(self) -> float:
