@@ -25,6 +25,7 @@ from articles.models import Article
 from . import charts
 from .folding import hour_of
 from .models import StoryHour, StoryReferrer
+from .ranking import window_start
 
 HOUR = timedelta(hours=1)
 HOURLY_SPAN = timedelta(days=14)
@@ -98,7 +99,7 @@ def story_readership(article: Article, now: datetime | None = None) -> StoryRead
         return figures  # never published, or not yet: nothing to count
     first_hour = max(figures.since, current - HOURLY_SPAN + HOUR)
     hours = dict(rows.filter(hour__gte=first_hour).values_list("hour", "views"))
-    figures.last_day = sum(views for hour, views in hours.items() if hour > current - timedelta(days=1))
+    figures.last_day = sum(views for hour, views in hours.items() if hour >= window_start(now))
     figures.hourly = hourly_chart(first_hour, current, hours, older=first_hour > figures.since)
     first_day, today = timezone.localtime(figures.since).date(), timezone.localdate(now)
     figures.days = every_day(first_day, today, per_day)
@@ -189,7 +190,7 @@ class ReadershipDesk:
 def desk_readership(now: datetime | None = None, rows: int = DESK_ROWS) -> ReadershipDesk:
     """The most read public stories of the last 24 hours and of the last 7 days, and their sections."""
     current = hour_of(now or timezone.now())
-    day_since, week_since = current - 23 * HOUR, current - (7 * 24 - 1) * HOUR
+    day_since, week_since = window_start(current), current - (7 * 24 - 1) * HOUR
     counted = StoryHour.objects.filter(hour__gte=week_since, article__in=Article.objects.published(now))
     day = Coalesce(Sum("views", filter=Q(hour__gte=day_since)), 0)
     ranked = list(
