@@ -16,6 +16,17 @@ from django.db import close_old_connections
 logger = logging.getLogger(__name__)
 
 
+def rounds_arguments(parser, *, interval: float, round_name: str) -> None:
+    """The commands' two options: --once (cron's way) and --interval (seconds between rounds)."""
+    parser.add_argument("--once", action="store_true", help=f"Run one {round_name} and exit.")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=interval,
+        help=f"Seconds between {round_name}s (default {interval:g}).",
+    )
+
+
 def rounds_run(round_: Callable[[], object], *, interval: float, failed: str) -> None:
     """Call `round_` every `interval` seconds until SIGTERM or SIGINT; log `failed` when it raises."""
     stop = threading.Event()

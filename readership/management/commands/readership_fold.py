@@ -14,7 +14,7 @@ import logging
 import redis
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.rounds import rounds_run
+from newsroom.rounds import rounds_arguments, rounds_run
 from readership.folding import readership_fold
 from readership.ranking import most_read_refresh
 
@@ -26,10 +26,7 @@ class Command(BaseCommand):
     help = "Fold readership counts from Redis into the database, each minute."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Fold once and exit.")
-        parser.add_argument(
-            "--interval", type=float, default=60.0, help="Seconds between folds (default 60)."
-        )
+        rounds_arguments(parser, interval=60.0, round_name="fold")
 
     def handle(self, *args, once, interval, verbosity, **options):
         if once:

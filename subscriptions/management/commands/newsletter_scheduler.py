@@ -12,7 +12,7 @@ itself is `manage.py db_worker`'s.
 
 from django.core.management.base import BaseCommand
 
-from newsroom.rounds import rounds_run
+from newsroom.rounds import rounds_arguments, rounds_run
 from subscriptions.tasks import tick
 
 
@@ -20,10 +20,7 @@ class Command(BaseCommand):
     help = "Enqueue the daily digest when it is due and hand silent digests to a new sender."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Run one round and exit.")
-        parser.add_argument(
-            "--interval", type=float, default=30.0, help="Seconds between rounds (default 30)."
-        )
+        rounds_arguments(parser, interval=30.0, round_name="round")
 
     def handle(self, *args, once, interval, verbosity, **options):
         if once:
